@@ -1,0 +1,13 @@
+"""pandera schemas of the curated tables, one module per domain.
+
+Each domain module exposes ``SPECS``, a list of
+:class:`hashcarbon.data._registry.TableSpec`.
+"""
+
+from __future__ import annotations
+
+from hashcarbon.data.schemas import geography, grid, hardware, network, prices
+
+SPECS = [*network.SPECS, *hardware.SPECS, *geography.SPECS, *grid.SPECS, *prices.SPECS]
+
+__all__ = ["SPECS"]

@@ -1,0 +1,5 @@
+"""Schemas of the geography tables."""
+
+from __future__ import annotations
+
+SPECS: list = []

@@ -1,0 +1,5 @@
+"""Schemas of the grid tables."""
+
+from __future__ import annotations
+
+SPECS: list = []

@@ -1,0 +1,5 @@
+"""Schemas of the prices tables."""
+
+from __future__ import annotations
+
+SPECS: list = []
