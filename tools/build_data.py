@@ -43,21 +43,33 @@ def run(shared: Path, out_dir: Path, domains: list[str]) -> list[Path]:
         module = importlib.import_module(f"build.{domain}")
         paths = module.build(data, out_dir)
         for p in paths:
-            print(f"{domain:10s} wrote {p.relative_to(out_dir.parent) if out_dir.parent in p.parents else p}")
+            print(
+                f"{domain:10s} wrote {p.relative_to(out_dir.parent) if out_dir.parent in p.parents else p}"
+            )
         written.extend(paths)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=default_shared(), help="the shared folder (holds data/)")
-    parser.add_argument("--only", default=",".join(DOMAINS), help="comma-separated domains to build")
-    parser.add_argument("--check", action="store_true", help="build to a temp dir and diff against the committed tables")
+    parser.add_argument(
+        "--shared", type=Path, default=default_shared(), help="the shared folder (holds data/)"
+    )
+    parser.add_argument(
+        "--only", default=",".join(DOMAINS), help="comma-separated domains to build"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build to a temp dir and diff against the committed tables",
+    )
     args = parser.parse_args(argv)
     domains = [d.strip() for d in args.only.split(",") if d.strip()]
     unknown = sorted(set(domains) - set(DOMAINS))
     if unknown:
-        parser.error(f"--only: unknown domain(s) {', '.join(unknown)}; expected {', '.join(DOMAINS)}")
+        parser.error(
+            f"--only: unknown domain(s) {', '.join(unknown)}; expected {', '.join(DOMAINS)}"
+        )
     if not args.check:
         run(args.shared, TABLES, domains)
         return 0

@@ -49,7 +49,9 @@ def format_frame(frame: pd.DataFrame, fmt: str) -> str:
         return frame.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         return json.dumps(frame_to_records(frame), indent=1, ensure_ascii=False) + "\n"
-    with pd.option_context("display.max_rows", 200, "display.max_columns", 40, "display.width", 200):
+    with pd.option_context(
+        "display.max_rows", 200, "display.max_columns", 40, "display.width", 200
+    ):
         return frame.to_string(index=False) + "\n"
 
 
@@ -65,7 +67,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as fh:
+        with os.fdopen(
+            fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+        ) as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -85,7 +89,9 @@ def atomic_path(path: str | os.PathLike[str]):
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise InputError(f"{path}: directory {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent or ".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent or "."
+    )
     os.close(fd)
     try:
         yield Path(tmp)

@@ -14,7 +14,9 @@ from hashcarbon._io import FORMATS, format_frame
 from hashcarbon.cli import app
 from hashcarbon.errors import InputError
 
-data_app = typer.Typer(help="Inspect the curated data tables shipped with hashcarbon.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Inspect the curated data tables shipped with hashcarbon.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 
 
@@ -60,7 +62,9 @@ def info(
     for row in frame.itertuples():
         table.add_row(row.table, f"{row.rows:,}", row.coverage, row.origin, row.version)
     console.print(table)
-    console.print("Licences, gap filling and column units: `hashcarbon data info --format json`, docs/data.md.")
+    console.print(
+        "Licences, gap filling and column units: `hashcarbon data info --format json`, docs/data.md."
+    )
 
 
 @data_app.command("show")

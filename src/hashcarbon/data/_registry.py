@@ -1,7 +1,7 @@
 """Registry of the curated tables shipped in ``hashcarbon/data/tables``.
 
 Each table is one CSV file with a pandera schema (in :mod:`hashcarbon.data.schemas`)
-and an entry in ``sources.toml`` (origin, version or date, licence or terms,
+and an entry in ``sources/<domain>.toml`` (origin, version or date, licence or terms,
 how gaps were filled).  :func:`load_table` reads and validates a table and
 turns every failure into a one-line :class:`~hashcarbon.errors.DataError`
 naming the file and the failed check.
@@ -23,8 +23,8 @@ from hashcarbon.errors import DataError
 
 #: Folder of the shipped tables.
 TABLES_DIR = Path(__file__).with_name("tables")
-#: The sources file: one ``[tables.NAME]`` section per table.
-SOURCES_FILE = Path(__file__).with_name("sources.toml")
+#: The sources files, one per domain: one ``[tables.NAME]`` section per table.
+SOURCES_DIR = Path(__file__).with_name("sources")
 #: Environment variable that points the loaders at another folder of tables.
 DATA_DIR_ENV = "HASHCARBON_DATA_DIR"
 
@@ -88,7 +88,9 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _schema_error_message(filename: str, err: Exception) -> str:
-    column = getattr(err, "column_name", None) or getattr(getattr(err, "schema", None), "name", None)
+    column = getattr(err, "column_name", None) or getattr(
+        getattr(err, "schema", None), "name", None
+    )
     check = getattr(err, "check", None)
     failure = getattr(err, "failure_cases", None)
     example = ""
@@ -96,7 +98,11 @@ def _schema_error_message(filename: str, err: Exception) -> str:
         row = failure.iloc[0]
         idx = row.get("index")
         val = row.get("failure_case")
-        example = f" (first failure: row {idx}, value {val!r})" if idx is not None else f" (value {val!r})"
+        example = (
+            f" (first failure: row {idx}, value {val!r})"
+            if idx is not None
+            else f" (value {val!r})"
+        )
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     if check is not None and column:
         return f"{filename}: column {column!r} failed check {check}{example}"
@@ -120,7 +126,9 @@ def _read_validated(path_str: str, mtime_ns: int, name: str) -> pd.DataFrame:
         try:
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
         except (ValueError, TypeError) as err:
-            raise DataError(f"{path.name}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})") from None
+            raise DataError(
+                f"{path.name}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})"
+            ) from None
     try:
         frame = spec.schema.validate(frame, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
@@ -156,15 +164,16 @@ def load_table(name: str, data_dir_override: str | os.PathLike[str] | None = Non
 
 
 def sources() -> dict[str, dict[str, Any]]:
-    """The parsed sources file: ``{table name: {origin, version, licence, ...}}``."""
-    try:
-        with SOURCES_FILE.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise DataError(f"{SOURCES_FILE.name}: sources file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise DataError(f"{SOURCES_FILE.name}: invalid TOML ({err})") from None
-    return doc.get("tables", {})
+    """The merged sources files: ``{table name: {origin, version, licence, gaps, ...}}``."""
+    merged: dict[str, dict[str, Any]] = {}
+    for path in sorted(SOURCES_DIR.glob("*.toml")):
+        try:
+            with path.open("rb") as fh:
+                doc = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as err:
+            raise DataError(f"sources/{path.name}: invalid TOML ({err})") from None
+        merged.update(doc.get("tables", {}))
+    return merged
 
 
 def coverage(name: str, frame: pd.DataFrame | None = None) -> str:
