@@ -21,7 +21,8 @@ def test_unknown_table_is_one_line_exit_2(capsys):
 def test_bad_format_is_one_line_exit_2(capsys):
     assert main(["data", "info", "--format", "xml"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "--format" in err and "\n" not in err
+    assert "--format" in err
+    assert "\n" not in err
 
 
 def test_missing_argument_exit_2(capsys):
