@@ -45,7 +45,7 @@ References
 
 from __future__ import annotations
 
-import importlib
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,7 +119,10 @@ UNITS: dict[str, str] = {
 def _as_days(values: Any, field: str) -> np.ndarray:
     """Dates -> int64 days since 1970-01-01 (UTC calendar days)."""
     try:
-        arr = np.asarray(pd.to_datetime(np.atleast_1d(np.asarray(values)))).astype("datetime64[D]")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # dateutil fallback notice
+            parsed = pd.to_datetime(np.atleast_1d(np.asarray(values)))
+        arr = np.asarray(parsed).astype("datetime64[D]")
     except (ValueError, TypeError) as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError(f"{field}: expected dates (YYYY-MM-DD or datetime64), {first}") from None
@@ -995,28 +998,37 @@ def to_dataset(frame: pd.DataFrame, **attrs: Any):
 # convenience: run on the shipped tables
 # --------------------------------------------------------------------------------------------
 def _load_catalogue(catalogue: str, manufacturer_only: bool) -> pd.DataFrame:
+    """Hardware rows with ``release_date`` and ``efficiency_j_per_th`` for the estimators.
+
+    ``"cbeci"``: the 90 rows of Cambridge's Dec-2019 list (``in_cbeci_2019``) with the release
+    dates and efficiencies Cambridge stored (``cbeci_*`` columns).  ``"full"``: every row of the
+    package catalogue with a known release date, with the package's own efficiencies.  Rows
+    without a release date cannot enter a date-based model and are dropped (``attrs["dropped"]``).
+    """
     if catalogue not in ("full", "cbeci"):
         raise InputError(f"catalogue: expected 'full' or 'cbeci', got {catalogue!r}")
-    try:
-        hw_mod = importlib.import_module("hashcarbon.hardware")
-        table = hw_mod.catalogue(which=catalogue)
-    except (ImportError, AttributeError):
-        from hashcarbon import data
+    from hashcarbon import data
 
-        table = data.hardware()
-        if catalogue == "cbeci":
-            if "in_cbeci_2019" not in table.columns:
-                raise DataError("hardware: column 'in_cbeci_2019' is missing") from None
-            table = table[table["in_cbeci_2019"].astype(bool)]
-    for col in ("release_date", "efficiency_j_per_th"):
+    table = data.hardware()
+    for col in ("release_date", "efficiency_j_per_th", "kind", "in_cbeci_2019"):
         if col not in table.columns:
             raise DataError(f"hardware: column {col!r} is missing")
-    if manufacturer_only and "kind" in table.columns:
+    if catalogue == "cbeci":
+        table = table[table["in_cbeci_2019"].astype(bool)].copy()
+        for col in ("release_date", "efficiency_j_per_th"):
+            if f"cbeci_{col}" in table.columns:
+                table[col] = table[f"cbeci_{col}"].where(table[f"cbeci_{col}"].notna(), table[col])
+    if manufacturer_only:
         # CBECI v1.3.1 on: `WHERE is_active is true AND is_manufacturer = 1`, which drops the
         # CPU/GPU/FPGA/early-ASIC placeholder rows.
         table = table[table["kind"].astype(str) != "placeholder"]
-    table = table[np.isfinite(pd.to_numeric(table["efficiency_j_per_th"], errors="coerce"))]
-    return table.reset_index(drop=True)
+    eff = pd.to_numeric(table["efficiency_j_per_th"], errors="coerce")
+    usable = table["release_date"].notna() & np.isfinite(eff) & (eff > 0)
+    dropped = int((~usable).sum())
+    table = table[usable].reset_index(drop=True)
+    table["release_date"] = pd.to_datetime(table["release_date"])
+    table.attrs["dropped"] = dropped
+    return table
 
 
 def _data_versions() -> str:
@@ -1122,7 +1134,11 @@ def estimate(
             options.get("age_weights", AGE_WEIGHTS_2023),
             options.get("carry_forward", "power"),
         )
-        cat = f"{catalogue} ({len(hw)} models{', manufacturer rows only' if manufacturer_only else ''})"
+        cat = (
+            f"{catalogue} ({len(hw)} models with a release date"
+            f"{', manufacturer rows only' if manufacturer_only else ''}"
+            f"; {hw.attrs.get('dropped', 0)} rows dropped)"
+        )
     if start is not None:
         daily = daily[daily["date"] >= pd.Timestamp(start)]
     if end is not None:
