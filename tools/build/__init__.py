@@ -1,0 +1,1 @@
+"""Builders of the curated tables, one module per domain (see tools/build_data.py)."""
