@@ -252,7 +252,7 @@ def halving_timestamps(
     block_interval_s : float, default 600
         Mean block interval assumed for halvings not yet observed. The
         protocol targets 600 s [1]_; the realised mean has been shorter
-        (about 570 s per block since 2009) because hash rate grows between
+        (about 575 s per block from 2009-01-03 to block 840000) because hash rate grows between
         retargets, so the default is an assumption, swappable here. [s]
 
     Returns
