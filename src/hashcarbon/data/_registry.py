@@ -88,9 +88,9 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _schema_error_message(filename: str, err: Exception) -> str:
-    column = getattr(err, "column_name", None) or getattr(
-        getattr(err, "schema", None), "name", None
-    )
+    """One line naming the file, the column (or the whole table) and the failed check."""
+    schema = getattr(err, "schema", None)
+    column = schema.name if isinstance(schema, (pa.Column, pa.Index)) else None
     check = getattr(err, "check", None)
     failure = getattr(err, "failure_cases", None)
     example = ""
@@ -98,14 +98,12 @@ def _schema_error_message(filename: str, err: Exception) -> str:
         row = failure.iloc[0]
         idx = row.get("index")
         val = row.get("failure_case")
-        example = (
-            f" (first failure: row {idx}, value {val!r})"
-            if idx is not None
-            else f" (value {val!r})"
-        )
+        example = f" (first failure: row {idx}, value {val!r})" if idx is not None else f" (value {val!r})"
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    if check is not None and column:
-        return f"{filename}: column {column!r} failed check {check}{example}"
+    if check is not None and not isinstance(check, str):
+        name = getattr(check, "name", None) or getattr(check, "error", None) or str(check)
+        where = f"column {column!r}" if column else "table"
+        return f"{filename}: {where} failed check {name}{example}"
     if column:
         return f"{filename}: column {column!r}: {reason}"
     return f"{filename}: {reason}"
