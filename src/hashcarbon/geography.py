@@ -290,7 +290,7 @@ def country_shares(
     >>> s = country_shares(["2021-07-01", "2025-10-01"])
     >>> s[s.country == "China"][["date", "share", "method"]].to_string(index=False)
     '      date  share       method\n2021-07-01   0.00     observed\n2025-10-01   0.14 interpolated'
-    >>> float(s.groupby("date").share.sum().round(6).max())
+    >>> float(s.groupby("date").share.sum().round(3).max())
     1.0
     """
     if before not in _BEFORE:
