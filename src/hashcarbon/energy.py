@@ -431,34 +431,50 @@ def _cbeci_core(
     # day's eligible set is the date-valid models in that prefix.
     order = np.argsort(eff, kind="stable")
     eff_s = eff[order]
-    valid = _date_valid(days, release_days[order], max_age_days)  # (T, M)
+    rel_s = release_days[order]
+    n_models = eff_s.size
+
+    # The date-valid set (and, in the 2023 model, the age weights) only change on a few days:
+    # the day after a release, the day a model turns max_age_days old, and (2023) the first of
+    # each month.  Evaluate them once per segment between such days, not once per day.
+    breaks = [days[:1], rel_s + 1]
+    if max_age_days is not None:
+        breaks.append(rel_s + int(max_age_days))
     if method == "cbeci-2023":
-        w = _age_weights_days(days, release_days[order], lag_months, weights)
+        months = np.arange(_month_index(days[:1])[0], _month_index(days[-1:])[0] + 1)
+        breaks.append(months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64))
+    starts = np.unique(np.concatenate(breaks))
+    starts = starts[(starts >= days[0]) & (starts <= days[-1])]
+    seg = np.searchsorted(starts, days, side="right") - 1  # (T,)
+
+    valid = _date_valid(starts, rel_s, max_age_days)  # (S, M)
+    if method == "cbeci-2023":
+        w = _age_weights_days(starts, rel_s, lag_months, weights)
         valid &= w > 0  # v1.5.0: `[m for m in equipment_list if m['weight'] > 0]`
         w = np.where(valid, w, 0.0)
     else:
         w = valid.astype(float)
-    n_models = eff_s.size
-    zeros_col = np.zeros((n_days, 1))
+    n_seg = starts.size
+    zeros_col = np.zeros((n_seg, 1))
     cum_n = np.concatenate([zeros_col.astype(np.int64), np.cumsum(valid, axis=1)], axis=1)
     cum_w = np.concatenate([zeros_col, np.cumsum(w, axis=1)], axis=1)
     cum_we = np.concatenate([zeros_col, np.cumsum(w * eff_s[None, :], axis=1)], axis=1)
     # index of the last valid model among the first j sorted models (-1 if none)
     idx = np.where(valid, np.arange(n_models)[None, :], -1)
     last_valid = np.concatenate(
-        [np.full((n_days, 1), -1), np.maximum.accumulate(idx, axis=1)], axis=1
+        [np.full((n_seg, 1), -1), np.maximum.accumulate(idx, axis=1)], axis=1
     )
     if n_models:
         first_valid = np.where(valid.any(axis=1), valid.argmax(axis=1), 0)
     else:
-        first_valid = np.zeros(n_days, dtype=np.int64)
+        first_valid = np.zeros(n_seg, dtype=np.int64)
 
     k = np.searchsorted(eff_s, theta, side="left")  # (P, T): number of models with eff < θ
-    rows = np.arange(n_days)[None, :]
+    rows = seg[None, :]
     n_elig = cum_n[rows, k]
     has = n_elig > 0
     eff_s_pad = np.append(eff_s, np.nan) if n_models else np.array([np.nan])
-    eff_low = np.where(has, eff_s_pad[first_valid][None, :], np.nan)
+    eff_low = np.where(has, eff_s_pad[first_valid[seg]][None, :], np.nan)
     eff_up = np.where(has, eff_s_pad[last_valid[rows, k]], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         eff_best = np.where(has, cum_we[rows, k] / cum_w[rows, k], np.nan)
@@ -679,12 +695,12 @@ def cbeci(
 
 
 def _frame(days: np.ndarray, out: dict[str, np.ndarray]) -> pd.DataFrame:
-    frame = pd.DataFrame({"date": days.astype("datetime64[D]").astype("datetime64[s]")})
+    columns: dict[str, Any] = {"date": days.astype("datetime64[D]").astype("datetime64[s]")}
     for col in _DAILY_COLUMNS:
-        frame[col] = out[col]
-    frame["n_eligible"] = frame["n_eligible"].astype(np.int64)
-    frame["carried_forward"] = frame["carried_forward"].astype(bool)
-    return frame
+        columns[col] = out[col]
+    columns["n_eligible"] = np.asarray(columns["n_eligible"], dtype=np.int64)
+    columns["carried_forward"] = np.asarray(columns["carried_forward"], dtype=bool)
+    return pd.DataFrame(columns)
 
 
 def cbeci_price_sweep(
