@@ -18,6 +18,13 @@ from hashcarbon.errors import InputError
 FORMATS = ("table", "csv", "json")
 
 
+def _default_mode() -> int:
+    """File mode a plain ``open(..., "w")`` would give (0666 minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (np.integer,)):
         return int(value)
@@ -71,6 +78,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
             fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
         ) as fh:
             fh.write(data)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -95,6 +103,7 @@ def atomic_path(path: str | os.PathLike[str]):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -20,6 +20,7 @@ def write_table(frame: pd.DataFrame, out_dir: Path, filename: str, float_format:
     os.close(fd)
     try:
         frame.to_csv(tmp, index=False, lineterminator="\n", float_format=float_format, date_format="%Y-%m-%d")
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; tables must be world-readable once installed
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
