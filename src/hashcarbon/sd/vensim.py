@@ -118,8 +118,13 @@ def _render(e: Expr, spaces: bool) -> tuple[str, int]:
         rt, rp = _render(e.right, spaces)
         if e.op == "^":
             # PySD 3.14 reads "(-3) ^ 2" as -(3 ^ 2): write a negative literal base as (0 - 3)
-            if isinstance(e.left, Const) and e.left.value < 0:
-                lt = f"(0 - {_num(-e.left.value)})"
+            base = e.left
+            if isinstance(base, UnOp) and base.op == "-" and isinstance(base.operand, Const):
+                base = Const(-base.operand.value)  # -(3) is exactly the literal -3
+            if isinstance(base, Const) and base.value < 0:
+                lt = f"(0 - {_num(-base.value)})"
+            elif isinstance(base, Const):
+                lt = _num(base.value)
             elif lp < _ATOM:
                 lt = f"({lt})"
             if rp < _ATOM:
