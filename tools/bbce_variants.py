@@ -41,6 +41,7 @@ def variants(reduced: bool = False) -> list[dict[str, str]]:
             out.append({key: opt})
     out.append({"profit_costs": "energy", "share_time_unit": "year"})
     out.append({"profit_costs": "none", "share_time_unit": "month"})
+    out.append({"ma_placement": "level", "profit_costs": "energy"})
     if reduced:
         keep = ({}, {"share_time_unit": "year"}, {"ma_placement": "exponent_inverse"})
         out = [v for v in out if v in keep]
