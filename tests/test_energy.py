@@ -506,8 +506,8 @@ def _tables_or_skip():
             0.10,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 116.0 TWh (+10.2 %): the catalogue lacks release dates for "
-                "several 2020-2023 models (S19a, S19j Pro+, M56S++, ...); see docs/energy.md",
+                reason="measured 116.0 TWh (+10.1 %): equal-weight basket composition differs from "
+                "Cambridge's non-public 2022 list; see docs/energy.md",
             ),
         ),  # old model 2022
         ("cbeci-2023", "2021", 89.0, 0.15),  # revised model 2021
@@ -526,3 +526,30 @@ def test_november_2018_against_stoll_2019():
     _tables_or_skip()
     d = energy.estimate(method="cbeci-v1", start="2018-11-01", end="2018-11-30")
     assert float(d["annualised_twh_best"].mean()) == pytest.approx(45.8, rel=0.15)
+
+
+def test_estimate_uses_history_before_start_and_accepts_a_price_series():
+    _tables_or_skip()
+    from hashcarbon import data
+
+    full = energy.estimate("cbeci-v1")
+    cut = energy.estimate("cbeci-v1", start="2021-03-01", end="2021-03-31")
+    ref = full[(full["date"] >= "2021-03-01") & (full["date"] <= "2021-03-31")]
+    np.testing.assert_array_equal(cut["power_gw_best"].to_numpy(), ref["power_gw_best"].to_numpy())
+    dates = data.network()["date"]
+    series = pd.Series(0.05, index=pd.to_datetime(dates))
+    by_series = energy.estimate("cbeci-2023", price_usd_per_kwh=series, freq="year")
+    by_scalar = energy.estimate("cbeci-2023", price_usd_per_kwh=0.05, freq="year")
+    np.testing.assert_array_equal(by_series["energy_twh_best"], by_scalar["energy_twh_best"])
+    with pytest.raises(InputError, match="price_usd_per_kwh"):
+        energy.estimate("cbeci-v1", price_usd_per_kwh=series.iloc[10:])
+
+
+def test_estimate_dataset_provenance_and_cbeci_catalogue():
+    _tables_or_skip()
+    assert len(energy._load_catalogue("cbeci", manufacturer_only=True)) == 84
+    ds = energy.estimate("cbeci-2023", freq="month", catalogue="cbeci", as_dataset=True)
+    assert ds["energy_twh_best"].attrs["units"] == "TWh"
+    for key in ("method", "price_usd_per_kwh", "pue_best", "catalogue", "data_versions"):
+        assert key in ds.attrs
+    assert ds.attrs["catalogue"].startswith("cbeci (84 models")
