@@ -259,6 +259,9 @@ def test_interp_rows_matches_numpy_interp():
     x = rng.uniform(-1, 5, 50)
     want = np.array([np.interp(x[i], xp, fp[i]) for i in range(50)])
     assert_allclose(sd.interp_rows(x, xp, fp), want, rtol=1e-14, atol=1e-15)
+    for xs in (0.0, 0.3, 1.0, 1.7, 3.9):  # one point for all runs (data series at time t)
+        want = np.array([np.interp(xs, xp, fp[i]) for i in range(50)])
+        assert_allclose(sd.interp_rows(xs, xp, fp), want, rtol=1e-14, atol=1e-15)
     assert_allclose(sd.interp_rows(4.0, xp, fp), fp[:, -1])
     assert_allclose(sd.interp_rows(-3.0, xp, fp), fp[:, 0])
 

@@ -363,6 +363,15 @@ def interp_rows(x, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
         points, clamped to the first/last value beyond them.
     """
     n_runs, n_points = fp.shape
+    if np.ndim(x) == 0:  # e.g. a data series at the current time: one segment for all runs
+        xs = float(x)
+        if xs <= xp[0]:
+            return fp[:, 0].copy()
+        if xs >= xp[-1]:
+            return fp[:, -1].copy()
+        k = int(np.searchsorted(xp, xs, side="right")) - 1
+        y0 = fp[:, k]
+        return (fp[:, k + 1] - y0) / (xp[k + 1] - xp[k]) * (xs - xp[k]) + y0
     xb = np.broadcast_to(np.asarray(x, dtype=float), (n_runs,))
     j = np.clip(np.searchsorted(xp, xb, side="right") - 1, 0, n_points - 2)
     rows = np.arange(n_runs)
