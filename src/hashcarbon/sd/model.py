@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hashcarbon.errors import ParameterError
-from hashcarbon.sd.expr import Expr, LookupCall, Ref, as_expr, walk
+from hashcarbon.sd.expr import Expr, Ref, as_expr
 
 __all__ = [
     "Aux",
@@ -600,8 +600,3 @@ def _suggest(name: str, names: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(name, list(names), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def lookups_called(expr: Expr) -> set[str]:
-    """Names of the lookup tables that ``expr`` calls."""
-    return {n.name for n in walk(expr) if isinstance(n, LookupCall)}
