@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks.conftest import check_budget
 from hashcarbon import energy
 
 PRICES = np.round(np.arange(0.01, 0.195, 0.01), 2)  # 0.01 .. 0.19 USD/kWh, 19 prices
@@ -63,6 +64,27 @@ def test_vectorised_one_price(benchmark, history):
     assert len(v1) == len(v2023) == len(history[0])
     benchmark.extra_info["n_days"] = len(history[0])
     benchmark.extra_info["n_models"] = len(history[4])
+    # issue target: both CBECI methods over the full history at one price in under 50 ms
+    check_budget(benchmark, 0.050)
+
+
+@pytest.mark.benchmark(group="speed-up over the per-day loop")
+def test_speedup_over_reference_loop(benchmark, history):
+    """Issue target: the vectorised code is at least 20x the per-day reference loop."""
+    import time
+
+    reference = _reference()
+    t0 = time.perf_counter()
+    for m in ("v1", "2023"):
+        reference(*history, method=m)
+    loop_s = time.perf_counter() - t0
+    benchmark(_both_methods, history)
+    if benchmark.stats is None:
+        return
+    ratio = loop_s / benchmark.stats.stats.median
+    benchmark.extra_info["reference_loop_s"] = loop_s
+    benchmark.extra_info["speedup"] = ratio
+    assert ratio >= 20, f"speed-up {ratio:.1f}x is below the 20x target"
 
 
 @pytest.mark.benchmark(group="one price, both CBECI methods")
