@@ -1,0 +1,275 @@
+"""Behavioural and technical parameters of the world model, each with its source.
+
+Every parameter has a default, bounds, a unit, a status (``stated`` by the source,
+``inferred`` from sourced numbers, ``assumption`` where the sources are silent, or
+``fitted`` to 2014-2021 history by :mod:`hashcarbon.models.world.calibration`) and a
+source.  A scenario's ``[parameters]`` table overrides any of them by name.
+
+Examples
+--------
+>>> from hashcarbon.models.world.params import DEFAULTS, resolve
+>>> DEFAULTS["pue"].value
+1.1
+>>> resolve({"pue": 1.05})["pue"]
+1.05
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hashcarbon.errors import ScenarioError
+
+__all__ = ["DEFAULTS", "Param", "check_parameters", "resolve", "table"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One named, swappable parameter."""
+
+    value: float
+    lo: float
+    hi: float
+    unit: str
+    status: str
+    source: str
+
+
+#: All parameters of the world model. Fitted values come from
+#: ``python -m hashcarbon.models.world.calibration`` (2014-2021 only); see docs/world.md.
+DEFAULTS: dict[str, Param] = {
+    # --- technical -------------------------------------------------------------------
+    "pue": Param(
+        1.10,
+        1.0,
+        1.5,
+        "-",
+        "stated",
+        "CBECI best-guess PUE 1.10 (estimators.md §1.1; https://ccaf.io/cbnsi/cbeci/methodology)",
+    ),
+    "max_age_months": Param(
+        60,
+        12,
+        120,
+        "month",
+        "stated",
+        "CBECI counts machines for at most 5 years (regional_inputs.md §4.2; "
+        "https://github.com/CambridgeAltFin/ccaf_cbeci_api)",
+    ),
+    "new_eff_window_months": Param(
+        12,
+        1,
+        36,
+        "month",
+        "assumption",
+        "new machines have the equal-weighted mean efficiency of catalogue models released in "
+        "the preceding window (CBECI-style equal weighting, estimators.md §1.1); window length "
+        "is an assumption",
+    ),
+    # --- investment ------------------------------------------------------------------
+    "invest_rate_per_month": Param(
+        0.166,
+        0.0,
+        1.0,
+        "1/month",
+        "fitted",
+        "stock adjustment (Sterman 2000, Business Dynamics, ch. 17): orders per month = rate x "
+        "(desired capacity - installed - in transit - on order); fitted to monthly hash rate "
+        "2014-2021 (calibration.py)",
+    ),
+    "hurdle_margin": Param(
+        0.694,
+        0.0,
+        0.95,
+        "-",
+        "fitted",
+        "gross margin a new machine must earn over its electricity (+ carbon) cost; desired "
+        "capacity = expected revenue / (c_new / (1 - hurdle)). Covers non-electric OPEX (15 % "
+        "in the CoinShares cost model, https://docslib.org/doc/6986648/mining-whitepaper-"
+        "december-2019-final) and capital recovery (depreciation + SBC ~48 % of listed miners' "
+        "full cost, regional_inputs.md §1.1); fitted to monthly hash rate 2014-2021",
+    ),
+    "expectation_months": Param(
+        3,
+        1,
+        24,
+        "month",
+        "assumption",
+        "expected revenue = exponential smoothing of past revenue with this time constant",
+    ),
+    "delivery_delay_months": Param(
+        3,
+        0,
+        12,
+        "month",
+        "assumption",
+        "ASIC order-to-delivery lag; 3 months as in the project's blind probe (task brief); "
+        "not stated by a source in the notes",
+    ),
+    "delivery_cap_per_month": Param(
+        0.306,
+        0.005,
+        1.0,
+        "1/month",
+        "fitted",
+        "ASIC supply limit: deliveries per month at most this fraction of the installed fleet. "
+        "Evidence that supply, not demand, bound in the 2021 boom: new-gen ASIC price peaked at "
+        "119.25 USD/TH on 7 May 2021 and fell 87 % by Dec 2022 (regional_inputs.md §4.1, "
+        "Hashrate Index). Value fitted to 2014-2021 hash rate",
+    ),
+    # --- siting ----------------------------------------------------------------------
+    "alloc_cost_sensitivity": Param(
+        10.2,
+        0.0,
+        50.0,
+        "-",
+        "fitted",
+        "logit weight of new and relocated capacity on relative electricity+carbon cost "
+        "exp(-beta (c_r - c_min) / c_min) x saturating headroom; fitted to the Cambridge map "
+        "Sep 2019 - Apr 2021 (calibration.py)",
+    ),
+    "cn_seasonal_mobility": Param(
+        0.5,
+        0.0,
+        1.0,
+        "1/month",
+        "assumption",
+        "share of the gap to the seasonal cap moved between Chinese provinces each month; "
+        "Cambridge: Sichuan 14.9 % -> 61.1 % of China's hash rate within the 2020 wet season "
+        "(estimators.md §2.3)",
+    ),
+    "strand_exit_per_month": Param(
+        0.5,
+        0.0,
+        1.0,
+        "1/month",
+        "assumption",
+        "rate at which capacity stranded by a falling (non-policy) regional cap leaves for "
+        "another region",
+    ),
+    "relocation_delay_months": Param(
+        3.0,
+        0.5,
+        24.0,
+        "month",
+        "inferred",
+        "first-order delay of shipped machines; fastest case 1-2 weeks (BIT Mining to "
+        "Kazakhstan), network back to its pre-ban high after 5-6 months "
+        "(regional_inputs.md §5)",
+    ),
+    "underground_delay_months": Param(
+        3,
+        1,
+        24,
+        "month",
+        "inferred",
+        "fixed delay before displaced machines re-enter China underground: the map shows China "
+        "at 0 % in Jul-Aug 2021 and 22.3 % in Sep 2021, ~3 months after the June shutdowns "
+        "(china_policy.md §2.1, https://trtworld.com/magazine/"
+        "china-remerges-as-major-bitcoin-mining-hub-despite-ban-57241)",
+    ),
+    "underground_access": Param(
+        0.3,
+        0.0,
+        1.0,
+        "-",
+        "assumption",
+        "weight of China's underground region in the siting of new capacity after a ban, "
+        "relative to a legal region of equal cost and headroom",
+    ),
+    "scrap_idle_per_month": Param(
+        0.10,
+        0.0,
+        1.0,
+        "1/month",
+        "assumption",
+        "share of unprofitable (idle) capacity scrapped per month ('retirement by lasting "
+        "unprofitability')",
+    ),
+    # --- accounting ------------------------------------------------------------------
+    "exempt_intensity_g_per_kwh": Param(
+        21.0,
+        0.0,
+        1000.0,
+        "gCO2e/kWh",
+        "stated",
+        "hydro lifecycle factor used by CCAF's GHG index (estimators.md §2.4); marginal "
+        "spilled hydro is ~0 (china_policy.md §3.4) - set 0 for marginal accounting",
+    ),
+    # --- cap switches (sensitivity) --------------------------------------------------
+    "use_measured_caps": Param(
+        1,
+        0,
+        1,
+        "-",
+        "assumption",
+        "1: apply capacity caps of kind 'measured_load' (which partly contain the answer); "
+        "0: treat those regions as uncapped",
+    ),
+    "use_resource_caps": Param(
+        1,
+        0,
+        1,
+        "-",
+        "assumption",
+        "1: apply caps of kind 'resource' (curtailed hydro, dry-season limits)",
+    ),
+    "use_policy_caps": Param(
+        1,
+        0,
+        1,
+        "-",
+        "assumption",
+        "1: apply caps of kind 'policy' (stated allocations such as Hydro-Québec's 668 MW)",
+    ),
+}
+
+_INTEGER = {
+    "max_age_months",
+    "new_eff_window_months",
+    "delivery_delay_months",
+    "underground_delay_months",
+}
+
+
+def check_parameters(overrides: dict[str, float]) -> None:
+    """Raise ScenarioError (``NAME: ...``) for an unknown name or an out-of-range value."""
+    for name, value in overrides.items():
+        if name not in DEFAULTS:
+            raise ScenarioError(
+                f"{name}: unknown parameter (expected one of {', '.join(sorted(DEFAULTS))})"
+            )
+        p = DEFAULTS[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ScenarioError(f"{name}: expected a number, got {value!r}")
+        if not (p.lo <= float(value) <= p.hi):
+            raise ScenarioError(
+                f"{name}: expected a value in [{p.lo}, {p.hi}] {p.unit}, got {value}"
+            )
+        if name in _INTEGER and float(value) != int(value):
+            raise ScenarioError(f"{name}: expected a whole number of months, got {value}")
+
+
+def resolve(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    """Defaults updated with ``overrides`` (validated)."""
+    overrides = dict(overrides or {})
+    check_parameters(overrides)
+    out = {k: float(p.value) for k, p in DEFAULTS.items()}
+    out.update({k: float(v) for k, v in overrides.items()})
+    return out
+
+
+def table() -> list[dict[str, object]]:
+    """The parameter table as records (name, value, bounds, unit, status, source)."""
+    return [
+        {
+            "name": k,
+            "value": p.value,
+            "lo": p.lo,
+            "hi": p.hi,
+            "unit": p.unit,
+            "status": p.status,
+            "source": p.source,
+        }
+        for k, p in DEFAULTS.items()
+    ]

@@ -1,0 +1,163 @@
+"""Compile a scenario's policies into monthly lever arrays over (time, region).
+
+Each policy is a time-dependent lever on a set of regions (``"all"`` for every
+region).  A policy is active in the months from the month containing ``start`` (the
+next month when ``start`` falls after the 15th) until the month before ``end``; with
+``months`` it is active only in those calendar months.  Precedence for displaced
+capacity: ban > site cap / market access > cap policy > the regional cap table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hashcarbon.models.world.inputs import RegionTable
+from hashcarbon.scenario import (
+    Ban,
+    Cap,
+    CarbonTax,
+    CleanExemption,
+    MinEfficiency,
+    Scenario,
+    SiteCap,
+    Tariff,
+)
+
+__all__ = ["Levers", "compile_policies"]
+
+#: Shares of capacity displaced by site regulation / market access that is shipped
+#: abroad (the rest is scrapped). Assumption: machines are sellable abroad, as after
+#: the 2021 ban (regional_inputs.md §5: >2 million machines moved, ~700,000 idle).
+SITE_RELOCATE_SHARE = 0.8
+MARKET_ACCESS_RELOCATE_SHARE = 0.7
+
+
+@dataclass
+class Levers:
+    """Monthly policy arrays, shape (T, R) unless stated."""
+
+    ban_frac: np.ndarray
+    exit_rate: np.ndarray  # [1/month] for ban / site / market-access displacement; nan = none
+    reloc_share: np.ndarray
+    ug_share: np.ndarray
+    exempt_mode: np.ndarray  # 0 none, 1 curtailed, 2 clean
+    exempt_leak: np.ndarray
+    exempt_idle: np.ndarray  # bool: stranded exempt-region capacity waits
+    policy_cap_gw: np.ndarray
+    cap_idle: np.ndarray  # bool
+    min_eff_max_j_per_th: np.ndarray
+    carbon_tax_usd_per_t: np.ndarray
+    tariff_usd_per_kwh: np.ndarray
+    site_caps: list  # [(coal_mask (R,), group_mask (R,), share, active (T,))]
+    ug_open: np.ndarray  # (T,) bool
+
+
+def _active(time: pd.DatetimeIndex, pol) -> np.ndarray:
+    start = pd.Timestamp(pol.start)
+    first = start.to_period("M").to_timestamp()
+    if start.day > 15:
+        first = first + pd.offsets.MonthBegin(1)
+    on = time >= first
+    if pol.end is not None:
+        end = pd.Timestamp(pol.end)
+        last = end.to_period("M").to_timestamp()
+        if end.day > 15:
+            last = last + pd.offsets.MonthBegin(1)
+        on &= time < last
+    if pol.months:
+        on &= np.isin(time.month, pol.months)
+    return np.asarray(on)
+
+
+def _mask(rt: RegionTable, regions: list[str]) -> np.ndarray:
+    if "all" in regions:
+        return np.ones(len(rt.codes), dtype=bool)
+    return np.isin(np.array(rt.codes), regions)
+
+
+def compile_policies(scen: Scenario, time: pd.DatetimeIndex, rt: RegionTable) -> Levers:
+    """Turn the scenario's ``policy`` list into :class:`Levers` on the model's time axis."""
+    T, R = len(time), len(rt.codes)
+    lv = Levers(
+        ban_frac=np.zeros((T, R)),
+        exit_rate=np.full((T, R), np.nan),
+        reloc_share=np.ones((T, R)),
+        ug_share=np.zeros((T, R)),
+        exempt_mode=np.zeros((T, R), dtype=np.int8),
+        exempt_leak=np.zeros((T, R)),
+        exempt_idle=np.zeros((T, R), dtype=bool),
+        policy_cap_gw=np.full((T, R), np.inf),
+        cap_idle=np.ones((T, R), dtype=bool),
+        min_eff_max_j_per_th=np.full((T, R), np.inf),
+        carbon_tax_usd_per_t=np.zeros((T, R)),
+        tariff_usd_per_kwh=np.zeros((T, R)),
+        site_caps=[],
+        ug_open=np.zeros(T, dtype=bool),
+    )
+    cn_ug = rt.codes.index("CN-UG") if "CN-UG" in rt.codes else None
+    site_or_ma = np.zeros((T, R), dtype=bool)
+    for pol in scen.policy:
+        on = _active(time, pol)
+        m = _mask(rt, pol.regions)
+        if cn_ug is not None:
+            m_nonug = m.copy()
+            m_nonug[cn_ug] = False
+        else:
+            m_nonug = m
+        sel = on[:, None] & m_nonug[None, :]
+        if isinstance(pol, Ban):
+            # ramp: fraction banned rises linearly over ramp_months from the first month
+            k = np.cumsum(on) * on  # 1, 2, ... in active months
+            frac = np.minimum(k / pol.ramp_months, 1.0)
+            lv.ban_frac = np.where(sel, np.maximum(lv.ban_frac, frac[:, None]), lv.ban_frac)
+            lv.exit_rate = np.where(sel, 1.0 / pol.exit_months, lv.exit_rate)
+            is_cn = np.array([c == "China" for c in rt.country])
+            ug = np.where(is_cn & (cn_ug is not None), pol.underground_share, 0.0)
+            # Outside China there is no underground region: that share is relocated.
+            rel = pol.relocate_share + (pol.underground_share - ug)
+            lv.reloc_share = np.where(sel, rel[None, :], lv.reloc_share)
+            lv.ug_share = np.where(sel, ug[None, :], lv.ug_share)
+            if pol.underground_share > 0 and (m & is_cn).any():
+                lv.ug_open |= np.cumsum(on) > 0
+        elif isinstance(pol, CleanExemption):
+            code = 1 if pol.supply == "curtailed" else 2
+            lv.exempt_mode = np.where(sel, code, lv.exempt_mode).astype(np.int8)
+            lv.exempt_leak = np.where(sel, pol.metering_leak, lv.exempt_leak)
+            lv.exempt_idle = np.where(sel, pol.dry_season == "idle", lv.exempt_idle)
+        elif isinstance(pol, SiteCap):
+            g = _mask(rt, pol.group)
+            lv.site_caps.append((m_nonug, g, pol.max_share, on))
+            site_or_ma |= sel
+        elif isinstance(pol, MinEfficiency):
+            lv.min_eff_max_j_per_th = np.where(
+                sel, np.minimum(lv.min_eff_max_j_per_th, pol.max_j_per_th), lv.min_eff_max_j_per_th
+            )
+            site_or_ma |= sel
+        elif isinstance(pol, CarbonTax):
+            lv.carbon_tax_usd_per_t = np.where(
+                on[:, None] & m[None, :],
+                lv.carbon_tax_usd_per_t + pol.usd_per_t,
+                lv.carbon_tax_usd_per_t,
+            )
+        elif isinstance(pol, Tariff):
+            lv.tariff_usd_per_kwh = np.where(
+                on[:, None] & m[None, :],
+                lv.tariff_usd_per_kwh + pol.add_usd_per_kwh,
+                lv.tariff_usd_per_kwh,
+            )
+        elif isinstance(pol, Cap):
+            lv.policy_cap_gw = np.where(
+                sel, np.minimum(lv.policy_cap_gw, pol.cap_gw), lv.policy_cap_gw
+            )
+            lv.cap_idle = np.where(sel, pol.idle, lv.cap_idle)
+    # Site regulation and market access displace capacity like a ban where no ban applies.
+    no_ban = np.isnan(lv.exit_rate) & site_or_ma
+    lv.exit_rate = np.where(no_ban, 1.0, lv.exit_rate)
+    share = np.where(
+        np.isfinite(lv.min_eff_max_j_per_th), MARKET_ACCESS_RELOCATE_SHARE, SITE_RELOCATE_SHARE
+    )
+    lv.reloc_share = np.where(no_ban, share, lv.reloc_share)
+    return lv

@@ -1,0 +1,475 @@
+"""World model: siting rule by hand, policy mechanics, invariants (hypothesis), API shape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hashcarbon.errors import InputError, ScenarioError
+from hashcarbon.models import world
+from hashcarbon.models.world.calibration import MAP_COUNTRIES, country_shares
+from hashcarbon.models.world.inputs import (
+    History,
+    base_caps_gw,
+    capacity_table,
+    curtailed_table,
+    region_table,
+)
+from hashcarbon.models.world.model import simulate, siting_weights
+from hashcarbon.models.world.params import DEFAULTS, resolve, table
+from hashcarbon.scenario import parse_scenario
+
+CODES = list(region_table().codes)
+
+
+# ---------------------------------------------------------------- input tables
+def test_input_tables_have_source_and_status():
+    rt = region_table().frame
+    assert rt["price_source"].str.len().min() > 10
+    assert set(rt["price_status"]) <= {"stated", "inferred", "assumption"}
+    cap = capacity_table()
+    assert cap["source"].str.len().min() > 10
+    assert set(cap["kind"]) <= {"resource", "policy", "measured_load", "assumption"}
+    assert curtailed_table()["source"].str.len().min() > 10
+    for p in table():
+        assert p["status"] in {"stated", "inferred", "assumption", "fitted"}
+        assert len(p["source"]) > 20, p["name"]
+
+
+def test_regions_cover_the_brief():
+    need = {
+        "CN-XJ",
+        "CN-SC",
+        "CN-YN",
+        "CN-NM",
+        "CN-OT",
+        "US-TX",
+        "US-GA",
+        "US-KY",
+        "US-NY",
+        "US-OT",
+        "KZ",
+        "RU",
+        "CA",
+        "MY",
+        "IR",
+        "DE",
+        "IE",
+        "NORDICS",
+        "PY",
+        "ET",
+        "ME",
+        "ROW",
+    }
+    assert need <= set(CODES)
+    assert set(region_table().country) <= set(MAP_COUNTRIES)
+
+
+def test_wet_season_cap_adds_curtailed_hydro():
+    time = pd.date_range("2020-01-01", "2020-12-01", freq="MS")
+    cap, curt = base_caps_gw(time, {})
+    sc = CODES.index("CN-SC")
+    # 20.2 TWh spread over May-Oct (6 x 730.5 h) = 4.61 GW on top of the 0.5 GW dry cap
+    assert curt[6, sc] == pytest.approx(20.2e3 / (6 * 730.5), rel=1e-9)
+    assert cap[0, sc] == pytest.approx(0.5)
+    assert cap[6, sc] == pytest.approx(0.5 + 20.2e3 / (6 * 730.5))
+    assert np.isinf(cap[:, CODES.index("ROW")]).all()
+    off, _ = base_caps_gw(time, {"measured_load": False})
+    assert np.isinf(off[:, CODES.index("KZ")]).all()  # measured region becomes uncapped
+    assert np.isfinite(off[:, CODES.index("CA")]).all()  # policy cap stays
+
+
+# ---------------------------------------------------------------- siting rule
+def test_siting_weights_by_hand():
+    cost = np.array([0.04, 0.05, 0.04])
+    head = np.array([[np.inf, np.inf, 1.0]])
+    w = siting_weights(cost, head, np.array([1.0]), np.ones(3), beta=4.0)
+    a = np.array([1.0, np.exp(-4.0 * 0.25), 0.5])  # last: 1 / (1 + 1)
+    assert w[0] == pytest.approx(a / a.sum())
+    w0 = siting_weights(cost, head, np.array([1.0]), np.array([0.0, 1.0, 0.0]), beta=4.0)
+    assert w0[0] == pytest.approx([0.0, 1.0, 0.0])
+    none = siting_weights(cost, np.zeros((1, 3)), np.array([1.0]), np.ones(3), beta=4.0)
+    assert none.sum() == 0.0
+
+
+# ---------------------------------------------------------------- synthetic histories
+def synthetic_history(price0=300.0, growth=0.03, fees=50.0) -> History:
+    time = pd.date_range("2013-01-01", "2016-12-01", freq="MS")
+    n = len(time)
+    k = np.arange(n)
+    return History(
+        time=time,
+        hashrate_ehs=0.015 * np.exp(0.08 * (k - 12)),
+        btc_usd=price0 * np.exp(growth * k),
+        subsidy_btc_per_day=np.where(time < "2016-07-01", 3600.0, 1800.0),
+        fees_btc_per_day=np.full(n, fees),
+        versions={"synthetic": "1"},
+    )
+
+
+def _scen(policies, end="2018-12", price="stochastic", params=None):
+    return parse_scenario(
+        {
+            "scenario": {"name": "t", "end": end},
+            "price": {"path": price, "vol_per_yr": 0.8},
+            "parameters": params or {},
+            "policy": policies,
+        },
+        "test.toml",
+    )
+
+
+_region = st.sampled_from(CODES)
+_ban = st.builds(
+    lambda regs, start, rel, ug, ramp: {
+        "type": "ban",
+        "regions": sorted(set(regs)),
+        "start": start,
+        "ramp_months": ramp,
+        "relocate_share": rel,
+        "underground_share": min(ug, 1 - rel),
+    },
+    st.lists(_region, min_size=1, max_size=5),
+    st.sampled_from(["2015-03", "2016-01", "2017-06"]),
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.integers(1, 6),
+)
+_cap = st.builds(
+    lambda regs, start, gw, idle, months: {
+        "type": "cap",
+        "regions": sorted(set(regs)),
+        "start": start,
+        "cap_gw": gw,
+        "idle": idle,
+        **({"months": months} if months else {}),
+    },
+    st.lists(_region, min_size=1, max_size=4),
+    st.sampled_from(["2015-01", "2016-06"]),
+    st.floats(0, 0.5),
+    st.booleans(),
+    st.lists(st.integers(1, 12), max_size=4, unique=True),
+)
+_other = st.one_of(
+    st.builds(
+        lambda r, v: {"type": "carbon_tax", "regions": [r], "start": "2016-01", "usd_per_t": v},
+        _region,
+        st.floats(0, 500),
+    ),
+    st.builds(
+        lambda v: {
+            "type": "min_efficiency",
+            "regions": ["CN-XJ", "CN-OT"],
+            "start": "2016-06",
+            "max_j_per_th": v,
+        },
+        st.floats(50, 2000),
+    ),
+    st.builds(
+        lambda s: {
+            "type": "site_cap",
+            "regions": ["CN-XJ", "CN-NM"],
+            "group": ["CN-XJ", "CN-NM", "CN-SC", "CN-YN", "CN-OT"],
+            "start": "2016-01",
+            "max_share": s,
+        },
+        st.floats(0, 1),
+    ),
+    st.builds(
+        lambda leak: {
+            "type": "clean_exemption",
+            "regions": ["CN-SC", "CN-YN"],
+            "start": "2016-01",
+            "metering_leak": leak,
+        },
+        st.floats(0, 1),
+    ),
+)
+_policies = st.lists(st.one_of(_ban, _cap, _other), max_size=5)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    policies=_policies,
+    price0=st.floats(50, 5000),
+    growth=st.floats(-0.05, 0.08),
+    seed=st.integers(0, 2**16),
+)
+def test_invariants(policies, price0, growth, seed):
+    hist = synthetic_history(price0, growth)
+    sim = simulate(hist, _scen(policies), n_runs=3, seed=seed)
+    f = sim.flows
+    # capacity conserved: what leaves a region arrives, is in transit, is scrapped or retired
+    stock = f["stock_end"]
+    d_stock = np.diff(stock, axis=0)
+    net = (f["delivered"] - f["retired_age"] - f["scrapped_econ"] - f["scrapped_policy"])[1:]
+    assert np.allclose(d_stock, net, rtol=1e-8, atol=1e-9 * (1 + stock.max()))
+    moved = np.cumsum(
+        f["relocated_out"]
+        + f["underground_out"]
+        - f["relocated_in"]
+        - f["underground_in"]
+        - f["retired_in_transit"],
+        axis=0,
+    )
+    assert np.allclose(moved, f["in_transit_end"], rtol=1e-8, atol=1e-9 * (1 + stock.max()))
+    # no negative stocks or flows
+    assert sim.installed_ehs.min() >= -1e-9
+    assert sim.hashrate_ehs.min() >= -1e-9
+    assert (sim.hashrate_ehs <= sim.installed_ehs * (1 + 1e-5) + 1e-9).all()
+    for k, v in f.items():
+        assert v.min() >= -1e-9 * (1 + stock.max()), k
+    # shares sum to 1, sustainable share within [0, 1]
+    for run in range(3):
+        cs = country_shares(sim, run).dropna()
+        assert np.allclose(cs.sum(axis=1), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ss = sim.sustainable_twh / sim.energy_twh
+    assert np.nanmin(ss) >= -1e-6
+    assert np.nanmax(ss) <= 1 + 1e-6
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31))
+def test_identical_seeds_identical_results(seed):
+    hist = synthetic_history()
+    a = simulate(hist, _scen([]), n_runs=4, seed=seed)
+    b = simulate(hist, _scen([]), n_runs=4, seed=seed)
+    np.testing.assert_array_equal(a.hashrate_ehs, b.hashrate_ehs)
+    np.testing.assert_array_equal(a.emissions_mt, b.emissions_mt)
+    c = simulate(hist, _scen([]), n_runs=4, seed=seed + 1)
+    assert not np.array_equal(a.btc_usd, c.btc_usd)
+
+
+def test_run_i_does_not_depend_on_ensemble_size():
+    hist = synthetic_history()
+    big = simulate(hist, _scen([]), n_runs=120, seed=7)
+    small = simulate(hist, _scen([]), n_runs=3, seed=7)
+    np.testing.assert_array_equal(big.btc_usd[:, :3], small.btc_usd)
+    np.testing.assert_allclose(big.hashrate_ehs[:, :3], small.hashrate_ehs, rtol=1e-5)
+
+
+# ---------------------------------------------------------------- policy mechanics
+def _cn(sim):
+    m = np.array([c == "China" for c in region_table().country])
+    return sim.hashrate_ehs[:, 0, m].sum(axis=1)
+
+
+def test_ban_without_underground_empties_china():
+    hist = synthetic_history()
+    cn = [c for c in CODES if c.startswith("CN-")]
+    sim = simulate(
+        hist,
+        _scen(
+            [
+                {
+                    "type": "ban",
+                    "regions": cn,
+                    "start": "2016-01",
+                    "underground_share": 0.0,
+                    "relocate_share": 1.0,
+                }
+            ]
+        ),
+    )
+    t = sim.time.get_loc(pd.Timestamp("2016-02-01"))
+    assert _cn(sim)[t - 2] > 0
+    assert _cn(sim)[t:].max() == 0.0
+    # what left China was shipped, not lost: relocation equals the displaced capacity
+    assert sim.flows["relocated_out"][t - 1 : t + 1].sum() > 0
+    assert sim.flows["scrapped_policy"][t - 1 :].sum() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_underground_reenters_after_the_fixed_delay():
+    hist = synthetic_history()
+    cn = [c for c in CODES if c.startswith("CN-") and c != "CN-UG"]
+    sim = simulate(
+        hist,
+        _scen(
+            [
+                {
+                    "type": "ban",
+                    "regions": cn,
+                    "start": "2016-01",
+                    "underground_share": 0.5,
+                    "relocate_share": 0.5,
+                }
+            ]
+        ),
+    )
+    ug = sim.hashrate_ehs[:, 0, CODES.index("CN-UG")]
+    t = sim.time.get_loc(pd.Timestamp("2016-01-01"))
+    delay = int(DEFAULTS["underground_delay_months"].value)
+    assert ug[: t + delay].max() == 0.0
+    assert ug[t + delay] > 0.0
+
+
+def test_clean_exemption_limits_load_to_curtailed_supply():
+    hist = synthetic_history()
+    cn = [c for c in CODES if c.startswith("CN-") and c != "CN-UG"]
+    pol = [
+        {"type": "ban", "regions": cn, "start": "2016-01", "underground_share": 0.0},
+        {"type": "clean_exemption", "regions": ["CN-SC"], "start": "2016-01", "metering_leak": 0.1},
+    ]
+    sim = simulate(hist, _scen(pol))
+    time = sim.time
+    cap, curt = base_caps_gw(time, {})
+    sc = CODES.index("CN-SC")
+    after = time >= "2016-02-01"
+    p = sim.power_gw[:, 0, sc]
+    assert (p[after] <= curt[after, sc] * 1.1 + 1e-6).all()
+    dry = after & ~np.isin(time.month, [5, 6, 7, 8, 9, 10])
+    assert p[dry].max() == 0.0
+    wet = after & np.isin(time.month, [7, 8])
+    assert p[wet].min() > 0.0
+
+
+def test_carbon_tax_and_min_efficiency():
+    hist = synthetic_history()
+    base = simulate(hist, _scen([], price="flat"))
+    taxed = simulate(
+        hist,
+        _scen(
+            [{"type": "carbon_tax", "regions": ["all"], "start": "2015-01", "usd_per_t": 300}],
+            price="flat",
+        ),
+    )
+    t = sim_t = base.time >= "2016-01-01"
+    assert taxed.emissions_mt[t].sum() < base.emissions_mt[t].sum()
+    ma = simulate(
+        hist,
+        _scen(
+            [
+                {
+                    "type": "min_efficiency",
+                    "regions": ["all"],
+                    "start": "2016-01",
+                    "max_j_per_th": 300,
+                }
+            ],
+            price="flat",
+        ),
+    )
+    # no machine worse than 300 J/TH runs anywhere once the standard applies
+    eff = ma.power_gw / np.maximum(ma.hashrate_ehs, 1e-12) * 1e3 / 1.1
+    assert np.nanmax(np.where(ma.hashrate_ehs[sim_t] > 1e-9, eff[sim_t], 0)) <= 300 * 1.001
+
+
+def test_site_cap_bounds_the_coal_share():
+    hist = synthetic_history()
+    pol = [
+        {
+            "type": "site_cap",
+            "regions": ["CN-XJ", "CN-NM", "CN-OT"],
+            "group": ["CN-XJ", "CN-NM", "CN-OT", "CN-SC", "CN-YN"],
+            "start": "2016-01",
+            "max_share": 0.2,
+        }
+    ]
+    sim = simulate(hist, _scen(pol, price="flat"))
+    idx = [CODES.index(c) for c in ("CN-XJ", "CN-NM", "CN-OT", "CN-SC", "CN-YN")]
+    p = sim.power_gw[:, 0, idx]
+    share = p[:, :3].sum(axis=1) / np.maximum(p.sum(axis=1), 1e-12)
+    dry = ~np.isin(sim.time.month, [5, 6, 7, 8, 9, 10])
+    before = dry & (sim.time < "2016-01-01") & (sim.time >= "2015-01-01")
+    after = dry & (sim.time >= "2016-03-01")
+    assert share[before].mean() > 0.3
+    # the cap binds on sited load; running load can exceed it slightly when hydro-province
+    # machines are idle for economic reasons
+    assert share[after].mean() <= 0.22
+    assert share[after].max() <= 0.27
+
+
+# ---------------------------------------------------------------- API on the real data
+@pytest.fixture(scope="module")
+def ban_ds():
+    return world.run("china-ban-2021", start="2019-01", end="2023-12")
+
+
+def test_run_dataset_shape_and_attrs(ban_ds):
+    ds = ban_ds
+    assert dict(ds.sizes) == {"time": 60, "region": len(CODES), "run": 1}
+    for v in (
+        "hashrate_ehs",
+        "power_gw",
+        "energy_twh",
+        "emissions_mt",
+        "intensity_g_per_kwh",
+        "sustainable_share",
+    ):
+        assert ds[v].dims == ("time", "region", "run")
+        assert ds[v].attrs["units"]
+    for k in (
+        "hashcarbon_version",
+        "scenario",
+        "seed",
+        "parameters_json",
+        "data_versions",
+        "scenario_json",
+    ):
+        assert k in ds.attrs
+    # energy = power x hours of the month
+    hours = ds["time"].dt.days_in_month * 24
+    np.testing.assert_allclose(ds["energy_twh"], ds["power_gw"] * hours / 1e3, rtol=1e-5)
+
+
+def test_to_records_columns_and_totals(ban_ds):
+    rec = world.to_records(ban_ds, freq="year")
+    assert list(rec.columns) == [
+        "scenario",
+        "period",
+        "hashrate_ehs",
+        "power_gw",
+        "energy_twh",
+        "emissions_mt",
+        "intensity_g_per_kwh",
+        "sustainable_share",
+    ]
+    assert rec["period"].tolist() == ["2019", "2020", "2021", "2022", "2023"]
+    assert rec["energy_twh"].iloc[0] == pytest.approx(
+        float(ban_ds["energy_twh"].sel(time="2019").sum()), rel=1e-6
+    )
+    by = world.to_records(ban_ds, freq="month", by="region")
+    assert len(by) == 60 * len(CODES)
+    assert by.groupby("period")["energy_twh"].sum().iloc[0] == pytest.approx(
+        world.to_records(ban_ds)["energy_twh"].iloc[0], rel=1e-6
+    )
+    with pytest.raises(InputError):
+        world.to_records(ban_ds, freq="week")
+
+
+def test_ensemble_quantile_columns():
+    ds = world.run("no-ban", start="2026-01", end="2027-12", n_runs=20, seed=3)
+    rec = world.to_records(ds, freq="year")
+    for v in ("energy_twh", "emissions_mt"):
+        assert (rec[f"{v}_p5"] <= rec[f"{v}_p50"]).all()
+        assert (rec[f"{v}_p50"] <= rec[f"{v}_p95"]).all()
+    assert rec["energy_twh_p95"].iloc[-1] > rec["energy_twh_p5"].iloc[-1]
+
+
+def test_bad_arguments_are_one_line_errors():
+    with pytest.raises(InputError, match="n_runs"):
+        world.run("no-ban", n_runs=0)
+    with pytest.raises(InputError, match="seed"):
+        world.run("no-ban", seed=-1)
+    with pytest.raises(InputError, match="start"):
+        world.run("no-ban", start="2010-01")
+    with pytest.raises(ScenarioError, match="unknown built-in"):
+        world.run("no-such-scenario")
+    with pytest.raises(ScenarioError, match=r"parameters\.warp"):
+        world.run(_scen([], params={"warp": 1.0}))
+
+
+def test_compare_same_scenario_gives_zero_delta():
+    c = world.compare(["no-ban", "no-ban"], start="2021", end="2022")
+    assert c["delta_emissions_mt"].iloc[1] == pytest.approx(0.0, abs=1e-9)
+    assert c["period"].iloc[0] == "2021-01..2022-12"
+
+
+def test_parameters_resolve():
+    assert resolve({"pue": 1.2})["pue"] == 1.2
+    with pytest.raises(ScenarioError, match="max_age_months"):
+        resolve({"max_age_months": 12.5})
