@@ -155,3 +155,113 @@ def test_export_mdl(capsys, tmp_path):
     text = path.read_text()
     assert "INITIAL TIME" in text
     assert "FINAL TIME" in text
+
+
+def test_simulate_world_json_with_runs(capsys):
+    code, out, err = run(
+        capsys,
+        "simulate",
+        "china-ban-2021",
+        "--start",
+        "2021-01",
+        "--end",
+        "2022-12",
+        "--runs",
+        "3",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    records = json.loads(out)
+    assert [r["period"] for r in records] == ["2021", "2022"]
+    for key in (
+        "scenario",
+        "hashrate_ehs",
+        "power_gw",
+        "energy_twh",
+        "emissions_mt",
+        "intensity_g_per_kwh",
+        "sustainable_share",
+    ):
+        assert key in records[0]
+        assert f"{key}_p5" in records[0] or key == "scenario"
+    code2, out2, _ = run(
+        capsys,
+        "simulate",
+        "china-ban-2021",
+        "--start",
+        "2021-01",
+        "--end",
+        "2022-12",
+        "--runs",
+        "3",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    )
+    assert out2 == out  # identical seed, identical output
+
+
+def test_simulate_world_by_region_month(capsys):
+    code, out, err = run(
+        capsys,
+        "simulate",
+        "no-ban",
+        "--start",
+        "2020-01",
+        "--end",
+        "2020-02",
+        "--freq",
+        "month",
+        "--by",
+        "region",
+        "--format",
+        "csv",
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "region" in lines[0].split(",")
+    assert any(",2020-02," in line for line in lines[1:])
+
+
+def test_simulate_world_netcdf_out(capsys, tmp_path):
+    xr = pytest.importorskip("xarray")
+    target = tmp_path / "run.nc"
+    code, _, err = run(
+        capsys, "simulate", "no-ban", "--start", "2021-01", "--end", "2021-06", "--out", str(target)
+    )
+    assert code == 0, err
+    ds = xr.open_dataset(target, engine="h5netcdf")
+    assert ds.attrs["scenario"] == "no-ban"
+    assert "energy_twh" in ds
+    ds.close()
+
+
+def test_compare_world(capsys):
+    code, out, err = run(capsys, "compare", "no-ban", "china-ban-2021", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["scenario"] for r in rows] == ["no-ban", "china-ban-2021"]
+    assert rows[0]["delta_emissions_mt"] == 0
+    assert rows[1]["delta_emissions_mt"] == pytest.approx(
+        rows[1]["emissions_mt"] - rows[0]["emissions_mt"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["simulate", "no-such-scenario"], "scenario"),
+        (["simulate", "no-ban", "--runs", "0"], "--runs"),
+        (["simulate", "no-ban", "--by", "planet"], "--by"),
+        (["compare", "no-ban"], "at least two"),
+    ],
+)
+def test_world_cli_errors_one_line(capsys, args, needle):
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1

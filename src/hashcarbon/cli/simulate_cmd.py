@@ -49,40 +49,123 @@ def parse_params(pairs: list[str], parameters, closures) -> tuple[dict[str, floa
     return params, chosen
 
 
-def _simulate_bbce(scenario: str, freq: str, param: list[str]) -> pd.DataFrame:
-    from hashcarbon.models import bbce
+WORLD_TABLE_COLUMNS = [
+    "scenario",
+    "period",
+    "region",
+    "hashrate_ehs",
+    "power_gw",
+    "energy_twh",
+    "emissions_mt",
+    "intensity_g_per_kwh",
+    "sustainable_share",
+    "energy_twh_p5",
+    "energy_twh_p95",
+    "emissions_mt_p5",
+    "emissions_mt_p95",
+]
 
-    check_choice("SCENARIO", scenario, tuple(bbce.SCENARIOS))
-    params, closures = parse_params(param, bbce.PARAMETERS, bbce.CLOSURES)
-    ds = bbce.run(scenario, params=params or None, closures=closures or None)
-    frame = pd.DataFrame(bbce.to_records(ds, freq))
-    return frame.drop(columns=["run"], errors="ignore")
+
+def _write_netcdf(ds, out: str) -> None:
+    import json
+
+    from hashcarbon._io import atomic_path
+
+    ds = ds.copy()
+    for key, value in list(ds.attrs.items()):
+        if not isinstance(value, (str, int, float)):
+            ds.attrs[key] = json.dumps(value, default=str)
+    with atomic_path(out) as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+
+
+def _check_runs(runs: int, seed: int) -> None:
+    if runs < 1 or runs > 100_000:
+        raise ParameterError(f"--runs: expected an integer from 1 to 100000, got {runs}")
+    if seed < 0:
+        raise ParameterError(f"--seed: expected an integer >= 0, got {seed}")
 
 
 @app.command("simulate")
 def simulate(
     scenario: str = typer.Argument(
-        ..., help="bbce-bm, bbce-ma, bbce-sr, bbce-ct, a world scenario, or FILE.toml."
+        ...,
+        help="bbce-bm|bbce-ma|bbce-sr|bbce-ct, a world scenario (no-ban, china-ban-2021, "
+        "clean-exemption, site-regulation, market-access, carbon-tax) or FILE.toml.",
     ),
+    start: str | None = typer.Option(None, "--start", help="First month (world model), YYYY-MM."),
+    end: str | None = typer.Option(None, "--end", help="Last month (world model), YYYY-MM."),
     freq: str = typer.Option("year", "--freq", help="month or year."),
+    by: str = typer.Option("none", "--by", help="none or region (world model)."),
+    runs: int = typer.Option(1, "--runs", help="Ensemble size (adds _p5/_p50/_p95 columns)."),
+    seed: int = typer.Option(
+        0, "--seed", help="Random seed; identical seeds give identical results."
+    ),
     param: list[str] = typer.Option(
         [], "--param", help="Override a model parameter or closure: NAME=VALUE (repeatable)."
     ),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     out: str | None = typer.Option(
-        None, "--out", help="Write records to this file instead of stdout."
+        None, "--out", help="FILE.nc: write the full result as netCDF; other names: the records."
     ),
 ) -> None:
     """Run a model scenario and print its records."""
     check_choice("--freq", freq, ("month", "year"))
     check_choice("--format", fmt, ("table", "csv", "json"))
+    check_choice("--by", by, ("none", "region"))
+    _check_runs(runs, seed)
+    nc = out is not None and out.endswith(".nc")
     if scenario.startswith("bbce-"):
-        frame = _simulate_bbce(scenario, freq, param)
+        from hashcarbon.models import bbce
+
+        check_choice("SCENARIO", scenario, tuple(bbce.SCENARIOS))
+        params, closures = parse_params(param, bbce.PARAMETERS, bbce.CLOSURES)
+        ds = bbce.run(
+            scenario, params=params or None, closures=closures or None, n_runs=runs, seed=seed
+        )
+        if nc:
+            _write_netcdf(ds, out)
+            return
+        frame = pd.DataFrame(bbce.to_records(ds, freq))
+        if runs == 1:
+            frame = frame.drop(columns=["run"], errors="ignore")
         emit(frame, fmt, out, BBCE_TABLE_COLUMNS)
         return
-    raise ParameterError(
-        f"SCENARIO: unknown scenario {scenario!r}; expected one of bbce-bm, bbce-ma, bbce-sr, bbce-ct"
-    )
+    from hashcarbon.cli._common import parse_date
+    from hashcarbon.models import world
+
+    params, _ = parse_params(param, world.DEFAULTS, {})
+    lo = parse_date("--start", start)
+    hi = parse_date("--end", end)
+    ds = world.run(scenario, start=lo, end=hi, n_runs=runs, seed=seed, parameters=params or None)
+    if nc:
+        _write_netcdf(ds, out)
+        return
+    frame = world.to_records(ds, freq=freq, by=by)
+    emit(frame, fmt, out, WORLD_TABLE_COLUMNS)
+
+
+@app.command("compare")
+def compare(
+    scenarios: list[str] = typer.Argument(
+        ..., help="Two or more world scenarios or TOML files; deltas against the first."
+    ),
+    start: str = typer.Option("2021", "--start", help="First month or year of the cumulation."),
+    end: str = typer.Option("2030", "--end", help="Last month or year of the cumulation."),
+    runs: int = typer.Option(1, "--runs", help="Ensemble size (adds P5/P50/P95)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    out: str | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+) -> None:
+    """Cumulative energy and emissions of world scenarios, and deltas against the first."""
+    from hashcarbon.models import world
+
+    check_choice("--format", fmt, ("table", "csv", "json"))
+    _check_runs(runs, seed)
+    if len(scenarios) < 2:
+        raise ParameterError("SCENARIOS: expected at least two scenarios to compare")
+    frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
+    emit(frame, fmt, out)
 
 
 @app.command("export-mdl")
