@@ -1,0 +1,58 @@
+"""``hashcarbon report`` and ``hashcarbon claims``: the HTML report and its claims table."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import typer
+
+from hashcarbon.cli import app
+from hashcarbon.cli._common import check_choice
+
+
+@app.command("report")
+def report(
+    out: str = typer.Option("report", "--out", help="Output directory (replaced when complete)."),
+    lang: str = typer.Option("en", "--lang", help="en, zh or both (report.html / report.zh.html)."),
+    runs: int = typer.Option(30, "--runs", help="World-model ensemble size."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the world model."),
+    flow_year: int = typer.Option(2021, "--flow-year", help="Year of the emission-flow diagram."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+) -> None:
+    """Self-contained HTML report (figures embedded; PNGs and claims.json beside it)."""
+    from hashcarbon.report.build import LANG_CHOICES, build_report, check_options
+
+    check_choice("--lang", lang, LANG_CHOICES)
+    check_options(lang, runs, seed, flow_year)
+    t0 = time.perf_counter()
+    paths = build_report(
+        out, lang=lang, runs=runs, seed=seed, flow_year=flow_year, progress=not quiet
+    )
+    for p in paths:
+        typer.echo(str(p))
+    typer.echo(f"done in {time.perf_counter() - t0:.1f} s", err=True)
+
+
+@app.command("claims")
+def claims(
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    runs: int = typer.Option(20, "--runs", help="World-model ensemble size for forecast claims."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the world model."),
+) -> None:
+    """The seed documents' claims against the project's numbers (verdict and reason)."""
+    from hashcarbon._io import format_frame
+    from hashcarbon.report import claims as cm
+    from hashcarbon.report.build import check_options
+
+    check_choice("--format", fmt, ("table", "json"))
+    check_options("en", runs, seed, 2021)
+    frame = cm.claims_frame(cm.evaluate(cm.project_numbers(runs=runs, seed=seed)))
+    if fmt == "json":
+        sys.stdout.write(format_frame(frame, "json"))
+        return
+    for rec in frame.to_dict(orient="records"):
+        typer.echo(f"[{rec['verdict'].upper()}] {rec['id']}: {rec['claim']}")
+        typer.echo(f"  project:   {rec['project_number']}")
+        typer.echo(f"  published: {rec['published_number']} ({rec['published_source']})")
+        typer.echo(f"  reason:    {rec['reason']} [rule: {rec['rule']}]")

@@ -1,0 +1,246 @@
+"""hashcarbon report / claims: sections, figures, languages, claims, errors, atomic output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from hashcarbon.cli import main
+from hashcarbon.errors import InputError
+from hashcarbon.report import build, claims, sections
+from hashcarbon.report.i18n import STRINGS, t
+
+SECTION_IDS = (
+    "summary",
+    "energy",
+    "where",
+    "carbon",
+    "flows",
+    "bbce",
+    "policy",
+    "claims",
+    "provenance",
+)
+RUNS = 4
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rep") / "report"
+    paths = build.build_report(out, lang="both", runs=RUNS, seed=7)
+    assert [p.name for p in paths] == ["report.html", "report.zh.html"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def html_en(report_dir):
+    return (report_dir / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def html_zh(report_dir):
+    return (report_dir / "report.zh.html").read_text(encoding="utf-8")
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_every_section_present(html_en):
+    for sid in SECTION_IDS:
+        assert f'id="{sid}"' in html_en, sid
+
+
+def test_no_placeholders(html_en, html_zh):
+    for html in (html_en, html_zh):
+        text = _visible_text(html)
+        for bad in (r"\bTODO\b", r"\bnan\b", r"\bNaN\b", r"\bNone\b", r"\{[a-z_]+\}"):
+            assert not re.search(bad, text), (bad, re.search(bad, text))
+
+
+def test_summary_has_real_numbers(html_en):
+    summary = html_en.split('id="summary"')[1].split("<nav>")[0]
+    nums = re.findall(r"\d+(?:\.\d+)?", _visible_text(summary))
+    assert len(nums) >= 12
+    for href in ("#energy", "#carbon", "#where", "#bbce", "#policy", "#claims"):
+        assert href in summary
+
+
+def test_figures_written_and_embedded(report_dir, html_en):
+    pngs = sorted(report_dir.glob("fig_*.png"))
+    names = {p.stem for p in pngs}
+    expected = {
+        "fig_energy",
+        "fig_where",
+        "fig_carbon",
+        "fig_flows",
+        "fig_bbce_series",
+        "fig_bbce_vs_estimate",
+    }
+    assert expected <= names
+    for p in pngs:
+        data = p.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert len(data) > 15_000, p.name
+    assert html_en.count("data:image/png;base64,") == len(pngs)
+
+
+def test_chinese_report(html_zh):
+    assert 'lang="zh-CN"' in html_zh
+    for key in ("summary", "sec_claims", "sec_provenance", "col_verdict"):
+        assert STRINGS["zh"][key] in html_zh
+    assert t("zh", "sec_where") in html_zh
+    assert "report.html" in html_zh  # link to the other language
+    assert "比特币矿业委员会" in html_zh  # quoted seed text
+
+
+def test_i18n_keys_match():
+    assert set(STRINGS["en"]) == set(STRINGS["zh"])
+
+
+def test_claims_json(report_dir):
+    recs = json.loads((report_dir / "claims.json").read_text(encoding="utf-8"))
+    assert len(recs) == 8
+    fields = {
+        "id",
+        "claim",
+        "claim_zh",
+        "quote",
+        "seed",
+        "project_number",
+        "published_number",
+        "published_source",
+        "verdict",
+        "rule",
+        "reason",
+        "reason_zh",
+    }
+    for r in recs:
+        assert fields <= set(r)
+        assert r["verdict"] in claims.VERDICTS
+        assert r["reason"]
+        assert r["reason_zh"]
+        assert r["project_number"]
+        assert r["published_source"]
+        assert not re.search(r"\bnan\b", r["project_number"])
+    ids = {r["id"] for r in recs}
+    assert {"bmc-56-sustainable-q2-2021", "intensity-418-vs-grid-463", "bbce-peak-2024"} <= ids
+
+
+def test_claims_cli_json(capsys):
+    assert main(["claims", "--format", "json", "--runs", "2"]) == 0
+    recs = json.loads(capsys.readouterr().out)
+    assert {r["verdict"] for r in recs} <= set(claims.VERDICTS)
+
+
+def test_verdict_rules():
+    assert claims.value_verdict(0.52, 0.56, 0.05) == "supported"
+    assert claims.value_verdict(0.40, 0.56, 0.05) == "contradicted"
+    assert claims.value_verdict(0.49, 0.56, 0.05) == "unresolved"
+    assert claims.value_verdict(float("nan"), 0.56, 0.05) == "unresolved"
+    assert claims.ensemble_verdict(300, 330, 360, 0, 25) == "contradicted"
+    assert claims.ensemble_verdict(0, 30, 360, 0, 25) == "unresolved"
+    assert claims.combine(["supported", "contradicted"]) == "contradicted"
+    assert claims.combine(["supported", "supported"]) == "supported"
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["report", "--lang", "fr"], "--lang"),
+        (["report", "--runs", "0"], "--runs"),
+        (["report", "--seed", "-1"], "--seed"),
+        (["report", "--flow-year", "1999"], "--flow-year"),
+        (["report", "--out", "/no/such/dir/report"], "--out"),
+        (["claims", "--format", "xml"], "--format"),
+    ],
+)
+def test_bad_options_one_line_exit_2(capsys, argv, word):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert word in err
+    assert "\n" not in err
+
+
+def test_out_is_a_file(tmp_path):
+    f = tmp_path / "x"
+    f.write_text("keep")
+    with pytest.raises(InputError):
+        build.build_report(f, runs=1)
+    assert f.read_text() == "keep"
+
+
+def test_failure_leaves_no_half_written_output(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "old.txt").write_text("old report")
+
+    def boom(*a, **k):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(build, "render", boom)
+    monkeypatch.setattr(build, "compute", lambda *a, **k: ({}, [], None))
+    with pytest.raises(RuntimeError):
+        build.build_report(out, runs=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+
+
+def _synthetic_world(scenario: str, level: float) -> xr.Dataset:
+    time = pd.date_range("2021-01-01", "2030-12-01", freq="MS")
+    rng = np.random.default_rng(0)
+    shape = (len(time), 2, 3)
+    e = np.full(shape, 1.0) + rng.random(shape) * 0.1
+    ds = xr.Dataset(
+        {
+            "energy_twh": (("time", "region", "run"), e),
+            "emissions_mt": (("time", "region", "run"), e * level),
+        },
+        coords={"time": time, "region": ["A", "B"], "run": [0, 1, 2]},
+        attrs={"scenario": scenario, "seed": 3, "last_history_month": "2026-01"},
+    )
+    return ds
+
+
+def test_policy_section_from_synthetic_world():
+    ds = {
+        "no-ban": _synthetic_world("no-ban", 0.5),
+        "carbon-tax": _synthetic_world("carbon-tax", 0.4),
+    }
+    comp = pd.DataFrame(
+        {
+            "scenario": ["no-ban", "carbon-tax"],
+            "period": ["2021-01..2030-12"] * 2,
+            "energy_twh": [250.0, 250.0],
+            "emissions_mt": [125.0, 100.0],
+            "delta_energy_twh": [0.0, 0.0],
+            "delta_emissions_mt": [0.0, -25.0],
+            "delta_emissions_share": [0.0, -0.2],
+        }
+    )
+    sec = sections.policy_section(ds, comp)
+    assert sec.available
+    assert sec.numbers["best_scenario"] == "carbon-tax"
+    assert sec.numbers["best_delta_mt"] == -25.0
+    assert sec.numbers["n_runs"] == 3
+    assert set(sec.figures) == {"policy_emissions", "policy_energy"}
+    fans = sec.tables["_fans"]
+    assert fans["year"].min() == 2021
+    assert fans["year"].max() == 2030
+    assert (fans["emissions_mt_p5"] <= fans["emissions_mt_p95"]).all()
+
+
+def test_policy_unavailable_renders_plain_note(monkeypatch):
+    monkeypatch.setattr(sections, "world_model", lambda: None)
+    ctx = sections.Context(runs=1, seed=0, flow_year=2021)
+    sec = sections.section_policy(ctx)
+    assert not sec.available
+    assert not sec.figures
+    assert not sec.numbers
+    assert "not available" in t("en", "policy_na")
