@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import markupsafe
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,6 +99,10 @@ def test_chinese_report(html_zh):
     assert t("zh", "sec_where") in html_zh
     assert "report.html" in html_zh  # link to the other language
     assert "比特币矿业委员会" in html_zh  # quoted seed text
+    for zh_rule in claims.RULE_ZH.values():
+        assert str(markupsafe.escape(zh_rule)) in html_zh
+    for verdict in claims.VERDICTS:
+        assert STRINGS["zh"][verdict] != verdict
 
 
 def test_i18n_keys_match():
@@ -120,6 +125,7 @@ def test_claims_json(report_dir):
         "rule",
         "reason",
         "reason_zh",
+        "rule_zh",
     }
     for r in recs:
         assert fields <= set(r)

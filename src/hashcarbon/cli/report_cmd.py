@@ -15,7 +15,7 @@ from hashcarbon.cli._common import check_choice
 def report(
     out: str = typer.Option("report", "--out", help="Output directory (replaced when complete)."),
     lang: str = typer.Option("en", "--lang", help="en, zh or both (report.html / report.zh.html)."),
-    runs: int = typer.Option(30, "--runs", help="World-model ensemble size."),
+    runs: int = typer.Option(50, "--runs", help="World-model ensemble size."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the world model."),
     flow_year: int = typer.Option(2021, "--flow-year", help="Year of the emission-flow diagram."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),

@@ -33,7 +33,7 @@ from hashcarbon.report import figures, sections
 from hashcarbon.report.i18n import LANGS, t
 
 LANG_CHOICES = ("en", "zh", "both")
-DEFAULT_RUNS = 30
+DEFAULT_RUNS = 50
 HTML_NAME = {"en": "report.html", "zh": "report.zh.html"}
 
 STEPS: list[tuple[str, Callable]] = [
@@ -219,6 +219,8 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
                 r["claim"] = cl.claim_zh if lang == "zh" else cl.claim_en
                 r["reason"] = cl.reason_zh if (lang == "zh" and cl.reason_zh) else cl.reason
                 r["verdict_text"] = t(lang, cl.verdict)
+                if lang == "zh" and cl.rule_zh:
+                    r["rule"] = cl.rule_zh
                 recs.append(r)
             item["claims"] = recs
         out.append(item)

@@ -25,8 +25,22 @@ import pandas as pd
 
 VERDICTS = ("supported", "contradicted", "unresolved")
 
-SEED_LETTER = "seed 000: NDRC public-comment letter, 2021-10-21 (刘教链)"
+SEED_LETTER = (
+    "seed 000: 致国家发改委的公开征求意见反馈 / NDRC public-comment letter, 2021-10-21 (刘教链)"
+)
 SEED_PAPER = "seed 002: 澎湃新闻 (The Paper), 叶映荷, 2021-06"
+
+#: Chinese text of each claim's verdict rule (the English one is in ``Claim.rule``).
+RULE_ZH = {
+    "bmc-56-sustainable-q2-2021": "相差不超过5个百分点为支持；相差10个百分点或以上为否定",
+    "intensity-418-vs-grid-463": "每个数值相差不超过 max(10%, 25 克) 为支持，两倍以上为否定；且须比特币低于电网",
+    "forecast-2026-200-vs-321": "每个数值相差不超过 max(10%, 25 克) 为支持，两倍以上为否定",
+    "forecast-2031-zero-vs-220": "比特币：集合预测规则（容差25克）；电网：数值规则 max(10%, 25 克)",
+    "carbon-peak-2020": "若本项目年排放量最高的年份为2020年则支持，否则否定",
+    "ban-abroad-or-underground": "若2021年7月归零后中国份额大于0（地下）且全网算力在12个月内恢复到禁令前峰值（海外）则支持",
+    "clean-mining-absorbs-curtailed-hydro": "水电省份挖矿用电中弃水占比≥50%为支持；<10%为否定；否则无定论",
+    "bbce-peak-2024": "以世界模型无禁令情景的中国用电为准的集合预测规则，容差25%",
+}
 
 
 @dataclass
@@ -45,6 +59,7 @@ class Claim:
     reason: str = ""
     reason_zh: str = ""
     rule: str = ""
+    rule_zh: str = ""
     numbers: dict[str, Any] = field(default_factory=dict)
 
     def record(self) -> dict[str, Any]:
@@ -59,6 +74,7 @@ class Claim:
             "published_source": self.published_source,
             "verdict": self.verdict,
             "rule": self.rule,
+            "rule_zh": self.rule_zh,
             "reason": self.reason,
             "reason_zh": self.reason_zh,
         }
@@ -514,6 +530,7 @@ def evaluate(n: dict[str, Any]) -> list[Claim]:
     for cl in out:
         assert cl.verdict in VERDICTS
         cl.reason_zh = _reason_zh(cl, n)
+        cl.rule_zh = RULE_ZH.get(cl.id, "")
     return out
 
 
