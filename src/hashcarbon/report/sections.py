@@ -139,9 +139,13 @@ def section_where(ctx: Context) -> Section:
     months = pd.date_range("2014-01-01", ctx.last_day.to_period("M").to_timestamp(), freq="MS")
     shares = geography.country_province_shares(months)
     wide = shares.pivot_table(index="date", columns="region", values="share", aggfunc="sum")
-    order = wide.mean().sort_values(ascending=False).index
-    wide = wide[order].fillna(0.0)
     china_regions = sorted(set(shares.loc[shares["country"] == "China", "region"]))
+    # China's provinces at the bottom (largest first), then countries, "Other" on top.
+    mean = wide.mean().sort_values(ascending=False)
+    cn_first = [c for c in mean.index if c in china_regions]
+    rest = [c for c in mean.index if c not in china_regions and c != "Other"]
+    order = cn_first + rest + (["Other"] if "Other" in wide else [])
+    wide = wide[order].fillna(0.0)
     china = wide[[c for c in china_regions if c in wide]].sum(axis=1)
     pick = {
         "pre_ban": pd.Timestamp("2021-04-01"),
