@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hashcarbon.errors import InputError, ScenarioError
+from hashcarbon.errors import InputError, ParameterError, ScenarioError
 from hashcarbon.models import world
 from hashcarbon.models.world.calibration import MAP_COUNTRIES, country_shares
 from hashcarbon.models.world.inputs import (
@@ -221,7 +221,9 @@ def test_invariants(policies, price0, growth, seed):
     assert sim.hashrate_ehs.min() >= -1e-9
     assert (sim.hashrate_ehs <= sim.installed_ehs * (1 + 1e-5) + 1e-9).all()
     for k, v in f.items():
-        assert v.min() >= -1e-9 * (1 + stock.max()), k
+        if k != "ordered":  # negative orders are cancellations of the backlog
+            assert v.min() >= -1e-9 * (1 + stock.max()), k
+    assert (f["backlog_end"] >= -1e-12).all()
     # shares sum to 1, sustainable share within [0, 1]
     for run in range(3):
         cs = country_shares(sim, run).dropna()
@@ -375,12 +377,12 @@ def test_site_cap_bounds_the_coal_share():
     share = p[:, :3].sum(axis=1) / np.maximum(p.sum(axis=1), 1e-12)
     dry = ~np.isin(sim.time.month, [5, 6, 7, 8, 9, 10])
     before = dry & (sim.time < "2016-01-01") & (sim.time >= "2015-01-01")
-    after = dry & (sim.time >= "2016-03-01")
+    after = dry & (sim.time >= "2016-06-01")  # after a few months of adjustment
     assert share[before].mean() > 0.3
     # the cap binds on sited load; running load can exceed it slightly when hydro-province
     # machines are idle for economic reasons
     assert share[after].mean() <= 0.22
-    assert share[after].max() <= 0.27
+    assert share[after].max() <= 0.25
 
 
 # ---------------------------------------------------------------- API on the real data
@@ -461,6 +463,8 @@ def test_bad_arguments_are_one_line_errors():
         world.run("no-such-scenario")
     with pytest.raises(ScenarioError, match=r"parameters\.warp"):
         world.run(_scen([], params={"warp": 1.0}))
+    with pytest.raises(ParameterError, match="pue"):
+        world.run("no-ban", parameters={"pue": 7.0})
 
 
 def test_compare_same_scenario_gives_zero_delta():

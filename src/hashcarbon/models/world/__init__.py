@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hashcarbon.errors import InputError
+from hashcarbon.errors import InputError, ParameterError, ScenarioError
 from hashcarbon.models.world.inputs import History, load_history, region_codes, region_table
 from hashcarbon.models.world.model import Simulation, simulate
-from hashcarbon.models.world.params import DEFAULTS, resolve
+from hashcarbon.models.world.params import DEFAULTS, check_parameters, resolve
 from hashcarbon.scenario import Scenario, builtin_names, load_scenario
 
 __all__ = [
@@ -203,6 +203,11 @@ def run(
         raise InputError(f"end: {e:%Y-%m} is before start {s:%Y-%m}")
     if s < pd.Timestamp("2014-01-01"):
         raise InputError(f"start: the model begins in 2014-01, got {s:%Y-%m}")
+    if parameters:
+        try:
+            check_parameters(dict(parameters))
+        except ScenarioError as exc:
+            raise ParameterError(f"parameters: {exc}") from None
     params = resolve({**scen.parameters, **(parameters or {})})
     if e > pd.Timestamp(scen.scenario.end):
         scen = scen.model_copy(

@@ -11,8 +11,9 @@ Each month, with all flows computed from the states at the start of the month an
 applied (Euler, dt = 1 month, the same semantics as :mod:`hashcarbon.sd`):
 
 1. **Age retirement** - the slot bought ``max_age_months`` ago is scrapped.
-2. **Deliveries** - orders placed ``delivery_delay_months`` ago arrive, limited to
-   ``delivery_cap_per_month`` x installed capacity (ASIC supply), and are sited by
+2. **Deliveries** - the order backlog is delivered within ``delivery_delay_months``
+   at most, limited by the ASIC supply capacity (a stock that adjusts toward the
+   backlog's delivery rate with time constant ``supply_adjust_months``), and sited by
    :func:`siting_weights`.
 3. **Arrivals** - first-order delays release shipped and underground machines.
 4. **Seasonal moves in China** - excess above a pool province's cap (e.g. Sichuan in the
@@ -39,6 +40,8 @@ it is written as a numpy stepper with the same Euler semantics.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,8 +271,9 @@ def simulate(
         for k in ("hash", "inst", "power", "energy", "emis", "sust")
     }
     flow_names = (
+        "ordered",
         "delivered",
-        "undelivered",
+        "backlog_end",
         "retired_age",
         "scrapped_econ",
         "scrapped_policy",
@@ -283,199 +287,256 @@ def simulate(
     flows["in_transit_end"] = np.zeros((T, N))
     flows["retired_in_transit"] = np.zeros((T, N))
 
-    # ---- initial state --------------------------------------------------------------
-    h0 = float(np.interp(time[0].value, hist.time.asi8, hist.hashrate_ehs))
-    cap = np.zeros((N, R, A))
-    eff_slot = np.empty(A)
-    # slot of purchase month m (index into time, may be negative) = m mod A
-    for j in range(A):
-        m = -A + j
-        eff_slot[m % A] = eff_pre[j]
-    init_share = np.zeros(R)
-    for code, s in INITIAL_SHARES.items():
-        init_share[rt.codes.index(code)] = s
-    init_share /= init_share.sum()
-    recent = np.arange(-12, 0) % A  # fleet of Jan 2014 bought over the previous year
-    cap[:, :, recent] = h0 / 12.0 * init_share[None, :, None]
-    transit = np.zeros((N, R, A))
-    L_ug = max(round(P["underground_delay_months"]), 1)
-    ug_transit = np.zeros((N, L_ug, A))  # fixed-delay pipeline, index = arrival month mod L
-    pipe = np.zeros((N, D))
-    # expected revenue starts at the observed one
-    exp_rev = revenue[0].copy()
+    def _chunk(lo: int, hi: int) -> None:
+        # runs lo..hi-1; chunks keep the (run, region, vintage) arrays in cache
+        N = hi - lo
+        revenue_c = revenue[:, lo:hi]
+        # ---- initial state --------------------------------------------------------------
+        h0 = float(np.interp(time[0].value, hist.time.asi8, hist.hashrate_ehs))
+        cap = np.zeros((N, R, A))
+        eff_slot = np.empty(A)
+        # slot of purchase month m (index into time, may be negative) = m mod A
+        for j in range(A):
+            m = -A + j
+            eff_slot[m % A] = eff_pre[j]
+        init_share = np.zeros(R)
+        for code, s in INITIAL_SHARES.items():
+            init_share[rt.codes.index(code)] = s
+        init_share /= init_share.sum()
+        recent = np.arange(-12, 0) % A  # fleet of Jan 2014 bought over the previous year
+        cap[:, :, recent] = h0 / 12.0 * init_share[None, :, None]
+        transit = np.zeros((N, R, A))
+        L_ug = max(round(P["underground_delay_months"]), 1)
+        ug_transit = np.zeros((N, L_ug, A))  # fixed-delay pipeline, index = arrival month mod L
+        backlog = np.zeros(N)  # ordered, not delivered [EH/s]
+        # Installation capacity, GW of machines per month (ASIC supply and sites; a newer chip
+        # delivers more TH/s for the same power): assumption, 10 % of the Jan-2014 fleet's
+        # power per month at the start, then it adapts to demand (supply_adjust_months)
+        install_gw = np.full(N, 0.1 * h0 * eff_new[0] * pue * 1e-3)
+        # expected revenue starts at the observed one
+        exp_rev = revenue_c[0].copy()
 
-    tau_exp = P["expectation_months"]
-    beta = P["alloc_cost_sensitivity"]
-    hours = (time + pd.offsets.MonthBegin(1) - time).total_seconds().to_numpy() / 3600.0
-    for t in range(T):
-        s = t % A
-        # 1. age retirement of the slot bought A months ago (also in transit)
-        gone_transit = transit[:, :, s].sum(axis=1) + ug_transit[:, :, s].sum(axis=1)
-        flows["retired_age"][t] = cap[:, :, s].sum(axis=1) + gone_transit
-        flows["retired_in_transit"][t] = gone_transit
-        cap[:, :, s] = 0.0
-        transit[:, :, s] = 0.0
-        ug_transit[:, :, s] = 0.0
-        eff_slot[s] = eff_new[t]
-        g_per = eff_slot * pue * 1e-3  # GW per EH/s by slot
+        tau_exp = P["expectation_months"]
+        beta = P["alloc_cost_sensitivity"]
+        hours = (time + pd.offsets.MonthBegin(1) - time).total_seconds().to_numpy() / 3600.0
+        for t in range(T):
+            s = t % A
+            # 1. age retirement of the slot bought A months ago (also in transit)
+            gone_transit = transit[:, :, s].sum(axis=1) + ug_transit[:, :, s].sum(axis=1)
+            flows["retired_age"][t, lo:hi] = cap[:, :, s].sum(axis=1) + gone_transit
+            flows["retired_in_transit"][t, lo:hi] = gone_transit
+            cap[:, :, s] = 0.0
+            transit[:, :, s] = 0.0
+            ug_transit[:, :, s] = 0.0
+            eff_slot[s] = eff_new[t]
+            g_per = eff_slot * pue * 1e-3  # GW per EH/s by slot
 
-        inst_gw = np.einsum("nra,a->nr", cap, g_per)
-        trans_gw = np.einsum("nra,a->nr", transit, g_per)
-        net_gw = inst_gw.sum(axis=1)
+            inst_gw = cap @ g_per
+            trans_gw = transit @ g_per
+            net_gw = inst_gw.sum(axis=1)
 
-        # allowed power by region before state-dependent policies
-        pol_cap = np.minimum(base_cap[t], lv.policy_cap_gw[t])  # (R,)
-        b = lv.ban_frac[t]
-        mode = lv.exempt_mode[t]
-        ex_gw = np.where(mode == 1, curt_gw[t], 0.0)[None, :] * np.ones((N, 1))
-        ex_gw = np.where((mode == 2)[None, :], rt.sustainable_share[None, :] * inst_gw, ex_gw)
-        ex_allow = ex_gw * (1.0 + lv.exempt_leak[t])[None, :]
-        with np.errstate(invalid="ignore"):
-            keep = np.where(b < 1.0, pol_cap * (1.0 - b), 0.0)  # (R,); inf stays inf
-        allowed = keep[None, :] + b[None, :] * np.minimum(pol_cap[None, :], ex_allow)
-        allowed_pre_site = allowed
-        allowed = _site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
-
-        access = (allowed > 0).astype(float) * (b < 1.0)[None, :]
-        access = access * (eff_new[t] <= lv.min_eff_max_j_per_th[t])[None, :]
-        if cn_ug >= 0:
-            # the underground opens to new machines once the first displaced ones re-enter
-            opened = t >= L_ug and lv.ug_open[t - L_ug]
-            access[:, cn_ug] = P["underground_access"] if opened else 0.0
-        headroom = np.maximum(allowed - inst_gw - trans_gw, 0.0)
-
-        # 2. deliveries of orders placed D months ago, limited by ASIC supply
-        want = pipe[:, t % D].copy()
-        inst_ehs = cap.sum(axis=(1, 2))
-        deliver = np.minimum(want, P["delivery_cap_per_month"] * inst_ehs)
-        w_new = siting_weights(site_cost[t], headroom, net_gw, access, beta)
-        placed = deliver[:, None] * w_new
-        cap[:, :, s] += placed
-        flows["delivered"][t] = placed.sum(axis=1)
-        flows["undelivered"][t] = want - flows["delivered"][t]
-
-        # 3. arrivals from transit (first-order delays)
-        arr = transit / P["relocation_delay_months"]
-        transit -= arr
-        cap += arr
-        flows["relocated_in"][t] = arr.sum(axis=(1, 2))
-        if cn_ug >= 0:
-            ug_arr = ug_transit[:, t % L_ug, :].copy()
-            ug_transit[:, t % L_ug, :] = 0.0
-            cap[:, cn_ug, :] += ug_arr
-            flows["underground_in"][t] = ug_arr.sum(axis=1)
-
-        # 4. seasonal moves inside China's pool
-        if pool_idx.size > 1:
-            inst_gw = np.einsum("nra,a->nr", cap, g_per)
-            _pool_moves(cap, inst_gw, allowed, price[t], pool_idx, P["cn_seasonal_mobility"])
-
-        if lv.site_caps:  # site caps bind on the load after the seasonal moves
-            inst_gw = np.einsum("nra,a->nr", cap, g_per)
+            # allowed power by region before state-dependent policies
+            pol_cap = np.minimum(base_cap[t], lv.policy_cap_gw[t])  # (R,)
+            b = lv.ban_frac[t]
+            mode = lv.exempt_mode[t]
+            ex_gw = np.where(mode == 1, curt_gw[t], 0.0)[None, :] * np.ones((N, 1))
+            ex_gw = np.where((mode == 2)[None, :], rt.sustainable_share[None, :] * inst_gw, ex_gw)
+            ex_allow = ex_gw * (1.0 + lv.exempt_leak[t])[None, :]
+            with np.errstate(invalid="ignore"):
+                keep = np.where(b < 1.0, pol_cap * (1.0 - b), 0.0)  # (R,); inf stays inf
+            allowed = keep[None, :] + b[None, :] * np.minimum(pol_cap[None, :], ex_allow)
+            allowed_pre_site = allowed
             allowed = _site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
-        # 5. displacement: most efficient machines get the allowed power
-        order = np.argsort(eff_slot, kind="stable")
-        pw = cap * g_per[None, None, :]  # (N, R, A) GW
-        bad = eff_slot[None, :] > lv.min_eff_max_j_per_th[t][:, None]  # (R, A)
-        pw_ok = np.where(bad[None], 0.0, pw)
-        cum = np.cumsum(pw_ok[:, :, order], axis=2)
-        before = np.empty_like(cum)
-        before[:, :, order] = cum - pw_ok[:, :, order]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.clip(
-                (allowed[:, :, None] - before) / np.where(pw_ok > 0, pw_ok, 1.0), 0.0, 1.0
+
+            access = (allowed > 0).astype(float) * (b < 1.0)[None, :]
+            access = access * (eff_new[t] <= lv.min_eff_max_j_per_th[t])[None, :]
+            if cn_ug >= 0:
+                # the underground opens to new machines once the first displaced ones re-enter
+                opened = t >= L_ug and lv.ug_open[t - L_ug]
+                access[:, cn_ug] = P["underground_access"] if opened else 0.0
+            headroom = np.maximum(allowed - inst_gw - trans_gw, 0.0)
+
+            # 2. relocated machines arrive (first-order delay) and new machines are delivered
+            #    from the backlog; both need installation capacity (sites, power hook-ups,
+            #    ASIC supply), relocated machines first. What cannot be installed waits.
+            gw_per_ehs = eff_new[t] * pue * 1e-3
+            arr_want = transit / P["relocation_delay_months"]
+            arr_gw = (arr_want @ g_per).sum(axis=1)
+            f_arr = np.where(arr_gw > install_gw, install_gw / np.maximum(arr_gw, _EPS), 1.0)
+            arr = arr_want * f_arr[:, None, None]
+            transit -= arr
+            cap += arr
+            flows["relocated_in"][t, lo:hi] = arr.sum(axis=(1, 2))
+            room_gw = np.maximum(install_gw - arr_gw * f_arr, 0.0)
+            w_new = siting_weights(site_cost[t], headroom, net_gw, access, beta)
+            can_site = w_new.sum(axis=1) > 0
+            deliver = np.where(can_site, np.minimum(backlog / D, room_gw / gw_per_ehs), 0.0)
+            backlog = backlog - deliver
+            placed = deliver[:, None] * w_new
+            cap[:, :, s] += placed
+            flows["delivered"][t, lo:hi] = placed.sum(axis=1)
+            # underground re-entry: small scattered sites, not limited (fixed delay)
+            if cn_ug >= 0:
+                ug_arr = ug_transit[:, t % L_ug, :].copy()
+                ug_transit[:, t % L_ug, :] = 0.0
+                cap[:, cn_ug, :] += ug_arr
+                flows["underground_in"][t, lo:hi] = ug_arr.sum(axis=1)
+
+            # 4. seasonal moves inside China's pool
+            if pool_idx.size > 1:
+                inst_gw = cap @ g_per
+                _pool_moves(cap, inst_gw, allowed, price[t], pool_idx, P["cn_seasonal_mobility"])
+
+            if lv.site_caps:  # site caps bind on the load after the seasonal moves
+                inst_gw = cap @ g_per
+                allowed = _site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
+            # 5. displacement: most efficient machines get the allowed power; only regions
+            #    where the cap binds or a standard applies are computed
+            bad_all = eff_slot[None, :] > lv.min_eff_max_j_per_th[t][:, None]  # (R, A)
+            inst_now = cap @ g_per
+            need = (allowed < inst_now * (1.0 + 1e-12)).any(axis=0) | bad_all.any(axis=1)
+            idx = np.flatnonzero(need)
+            runnable = cap.copy()
+            flows["scrapped_policy"][t, lo:hi] = 0.0
+            flows["underground_out"][t, lo:hi] = 0.0
+            flows["relocated_out"][t, lo:hi] = 0.0
+            if idx.size:
+                order = np.argsort(eff_slot, kind="stable")
+                c_sub = cap[:, idx, :]
+                bad = bad_all[idx]
+                pw_ok = np.where(bad[None], 0.0, c_sub * g_per[None, None, :])  # GW
+                cum = np.cumsum(pw_ok[:, :, order], axis=2)
+                before = np.empty_like(cum)
+                before[:, :, order] = cum - pw_ok[:, :, order]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    frac = np.clip(
+                        (allowed[:, idx, None] - before) / np.where(pw_ok > 0, pw_ok, 1.0),
+                        0.0,
+                        1.0,
+                    )
+                frac = np.where(bad[None], 0.0, frac)
+                run_sub = c_sub * frac
+                stranded = c_sub - run_sub
+                # exit rates: ban/site/market access (policy arrays), falling caps, idle
+                ex = lv.exit_rate[t][idx]  # nan where no displacing policy
+                rate = np.where(((mode > 0) & lv.exempt_idle[t])[idx], 0.0, ex)
+                pol_capped = np.isfinite(lv.policy_cap_gw[t][idx]) & np.isnan(rate)
+                rate = np.where(
+                    pol_capped,
+                    np.where(lv.cap_idle[t][idx], 0.0, P["strand_exit_per_month"]),
+                    rate,
+                )
+                rate = np.where(np.isnan(rate) & pool[idx], 0.0, rate)  # pool: step 4 moves it
+                rate = np.where(np.isnan(rate), P["strand_exit_per_month"], rate)
+                reloc = np.where(np.isnan(ex), 1.0, lv.reloc_share[t][idx])
+                ugs = np.where(np.isnan(ex), 0.0, lv.ug_share[t][idx])
+                leave = stranded * rate[None, :, None]
+                c_sub = c_sub - leave
+                cap[:, idx, :] = c_sub
+                runnable[:, idx, :] = np.minimum(run_sub, c_sub)
+                l_rel = leave * reloc[None, :, None]
+                l_ug = leave * ugs[None, :, None]
+                l_scrap = leave - l_rel - l_ug
+                flows["scrapped_policy"][t, lo:hi] = l_scrap.sum(axis=(1, 2))
+                flows["underground_out"][t, lo:hi] = l_ug.sum(axis=(1, 2))
+                if cn_ug >= 0:
+                    ug_transit[:, t % L_ug, :] += l_ug.sum(axis=1)  # arrives L_ug months later
+                rel_tot = l_rel.sum(axis=1)  # (N, A)
+                flows["relocated_out"][t, lo:hi] = rel_tot.sum(axis=1)
+                if rel_tot.any():
+                    acc_rel = access * not_ug[None, :] * (b < 1.0)[None, :]
+                    w_rel = siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta)
+                    nowhere = w_rel.sum(axis=1) == 0
+                    transit += w_rel[:, :, None] * rel_tot[:, None, :]
+                    # nowhere to go: the shipped machines are scrapped
+                    lost = np.where(nowhere, rel_tot.sum(axis=1), 0.0)
+                    flows["scrapped_policy"][t, lo:hi] += lost
+                    flows["relocated_out"][t, lo:hi] -= lost
+
+            # 6. dispatch by merit order
+            unit_cost = (eff_slot[None, :] * pue * KWH_PER_THS_DAY) * cost[t][
+                :, None
+            ]  # (R, A) USD/(TH/s)/day
+            flat_cost = unit_cost.ravel()
+            k_ord = np.argsort(flat_cost, kind="stable")
+            c_sorted = flat_cost[k_ord]
+            ths = runnable.reshape(N, R * A)[:, k_ord] * 1e6
+            cum_h = np.cumsum(ths, axis=1)
+            rev = revenue_c[t][:, None]
+            full = c_sorted[None, :] * cum_h <= rev
+            prev = cum_h - ths
+            part = np.clip(rev / c_sorted[None, :] - prev, 0.0, ths)
+            run_sorted = np.where(full, ths, np.where(prev * c_sorted[None, :] < rev, part, 0.0))
+            run = np.empty_like(run_sorted)
+            run[:, k_ord] = run_sorted
+            run = run.reshape(N, R, A) * 1e-6  # EH/s
+            h_run = run.sum(axis=2)  # (N, R)
+
+            # 7. outputs
+            p_run = run @ g_per
+            e_twh = p_run * hours[t] * 1e-3
+            exempt_gw_nom = np.where(b[None, :] > 0, np.minimum(p_run, ex_gw), 0.0)
+            exempt_share = np.where(p_run > 0, exempt_gw_nom / np.maximum(p_run, _EPS), 0.0)
+            inten = (1 - exempt_share) * intensity[t][None, :] + exempt_share * P[
+                "exempt_intensity_g_per_kwh"
+            ]
+            sust = (1 - exempt_share) * rt.sustainable_share[None, :] + exempt_share
+            out["hash"][t, lo:hi] = h_run
+            out["inst"][t, lo:hi] = cap.sum(axis=2)
+            out["power"][t, lo:hi] = p_run
+            out["energy"][t, lo:hi] = e_twh
+            out["emis"][t, lo:hi] = e_twh * inten * 1e-3
+            out["sust"][t, lo:hi] = e_twh * sust
+
+            # 8. economic scrapping of runnable but unprofitable capacity
+            idle_econ = np.maximum(runnable - run, 0.0)
+            scr = idle_econ * P["scrap_idle_per_month"]
+            cap -= scr
+            np.maximum(cap, 0.0, out=cap)
+            flows["scrapped_econ"][t, lo:hi] = scr.sum(axis=(1, 2))
+
+            # 9. orders: stock adjustment toward the capacity at which a new machine just
+            #    earns the hurdle margin on expected revenue
+            exp_rev = exp_rev + (revenue_c[t] - exp_rev) / tau_exp
+            c_inv = (w_new * site_cost[t][None, :]).sum(axis=1)
+            c_inv = np.where(c_inv > 0, c_inv, np.min(site_cost[t]))
+            c_new = eff_new[t] * pue * KWH_PER_THS_DAY * c_inv  # USD/(TH/s)/day
+            hp_required = c_new / (1.0 - P["hurdle_margin"])
+            h_star = exp_rev / hp_required * 1e-6  # EH/s
+            supply_line = (
+                cap.sum(axis=(1, 2)) + transit.sum(axis=(1, 2)) + ug_transit.sum(axis=(1, 2))
             )
-        frac = np.where(bad[None], 0.0, frac)
-        runnable = cap * frac
-        stranded = cap - runnable
-        # exit rates: ban/site/market access (policy arrays), falling caps, idle
-        rate = lv.exit_rate[t].copy()  # nan where no displacing policy
-        reloc = lv.reloc_share[t].copy()
-        ugs = lv.ug_share[t].copy()
-        exempt_wait = (mode > 0) & lv.exempt_idle[t]
-        rate = np.where(exempt_wait, 0.0, rate)
-        pol_capped = np.isfinite(lv.policy_cap_gw[t]) & np.isnan(rate)
-        rate = np.where(pol_capped, np.where(lv.cap_idle[t], 0.0, P["strand_exit_per_month"]), rate)
-        rate = np.where(np.isnan(rate) & pool, 0.0, rate)  # pool excess is moved by step 4
-        rate = np.where(np.isnan(rate), P["strand_exit_per_month"], rate)
-        reloc = np.where(np.isnan(lv.exit_rate[t]), 1.0, reloc)
-        ugs = np.where(np.isnan(lv.exit_rate[t]), 0.0, ugs)
-        leave = stranded * rate[None, :, None]
-        cap -= leave
-        l_rel = leave * reloc[None, :, None]
-        l_ug = leave * ugs[None, :, None]
-        l_scrap = leave - l_rel - l_ug
-        flows["scrapped_policy"][t] = l_scrap.sum(axis=(1, 2))
-        flows["underground_out"][t] = l_ug.sum(axis=(1, 2))
-        if cn_ug >= 0:
-            ug_transit[:, t % L_ug, :] += l_ug.sum(axis=1)  # arrives L_ug months later
-        rel_tot = l_rel.sum(axis=1)  # (N, A)
-        flows["relocated_out"][t] = rel_tot.sum(axis=1)
-        if rel_tot.any():
-            acc_rel = access * not_ug[None, :] * (b < 1.0)[None, :]
-            w_rel = siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta)
-            nowhere = w_rel.sum(axis=1) == 0
-            transit += w_rel[:, :, None] * rel_tot[:, None, :]
-            # nowhere to go: the shipped machines are scrapped
-            flows["scrapped_policy"][t] += np.where(nowhere, rel_tot.sum(axis=1), 0.0)
-            flows["relocated_out"][t] -= np.where(nowhere, rel_tot.sum(axis=1), 0.0)
-        runnable = np.minimum(runnable, cap)
+            # orders adjust the backlog toward the gap (negative = cancellations), and
+            # manufacturers pre-sell at most presale_months of their capacity
+            orders = P["invest_rate_per_month"] * (h_star - supply_line - backlog)
+            orders = np.maximum(orders, -backlog)
+            max_backlog = P["presale_months"] * install_gw / gw_per_ehs
+            orders = np.minimum(orders, np.maximum(max_backlog - backlog, 0.0))
+            backlog = backlog + orders
+            # supply capacity moves toward the backlog's delivery rate, but cannot grow faster
+            # than supply_growth_max_per_month (foundry allocations, assembly lines)
+            want_gw = (
+                backlog / D * gw_per_ehs
+                + (transit @ g_per).sum(axis=1) / P["relocation_delay_months"]
+            )
+            dk = (want_gw - install_gw) / P["supply_adjust_months"]
+            install_gw = install_gw + np.minimum(dk, P["supply_growth_max_per_month"] * install_gw)
+            flows["ordered"][t, lo:hi] = orders
+            flows["backlog_end"][t, lo:hi] = backlog
+            flows["in_transit_end"][t, lo:hi] = transit.sum(axis=(1, 2)) + ug_transit.sum(
+                axis=(1, 2)
+            )
+            flows["stock_end"][t, lo:hi] = cap.sum(axis=(1, 2)) + flows["in_transit_end"][t, lo:hi]
 
-        # 6. dispatch by merit order
-        unit_cost = (eff_slot[None, :] * pue * KWH_PER_THS_DAY) * cost[t][
-            :, None
-        ]  # (R, A) USD/(TH/s)/day
-        flat_cost = unit_cost.ravel()
-        k_ord = np.argsort(flat_cost, kind="stable")
-        c_sorted = flat_cost[k_ord]
-        ths = runnable.reshape(N, R * A)[:, k_ord] * 1e6
-        cum_h = np.cumsum(ths, axis=1)
-        rev = revenue[t][:, None]
-        full = c_sorted[None, :] * cum_h <= rev
-        prev = cum_h - ths
-        part = np.clip(rev / c_sorted[None, :] - prev, 0.0, ths)
-        run_sorted = np.where(full, ths, np.where(prev * c_sorted[None, :] < rev, part, 0.0))
-        run = np.empty_like(run_sorted)
-        run[:, k_ord] = run_sorted
-        run = run.reshape(N, R, A) * 1e-6  # EH/s
-        h_run = run.sum(axis=2)  # (N, R)
-
-        # 7. outputs
-        p_run = np.einsum("nra,a->nr", run, g_per)
-        e_twh = p_run * hours[t] * 1e-3
-        exempt_gw_nom = np.where(b[None, :] > 0, np.minimum(p_run, ex_gw), 0.0)
-        exempt_share = np.where(p_run > 0, exempt_gw_nom / np.maximum(p_run, _EPS), 0.0)
-        inten = (1 - exempt_share) * intensity[t][None, :] + exempt_share * P[
-            "exempt_intensity_g_per_kwh"
-        ]
-        sust = (1 - exempt_share) * rt.sustainable_share[None, :] + exempt_share
-        out["hash"][t] = h_run
-        out["inst"][t] = cap.sum(axis=2)
-        out["power"][t] = p_run
-        out["energy"][t] = e_twh
-        out["emis"][t] = e_twh * inten * 1e-3
-        out["sust"][t] = e_twh * sust
-
-        # 8. economic scrapping of runnable but unprofitable capacity
-        idle_econ = np.maximum(runnable - run, 0.0)
-        scr = idle_econ * P["scrap_idle_per_month"]
-        cap -= scr
-        np.maximum(cap, 0.0, out=cap)
-        flows["scrapped_econ"][t] = scr.sum(axis=(1, 2))
-
-        # 9. orders: stock adjustment toward the capacity at which a new machine just
-        #    earns the hurdle margin on expected revenue
-        exp_rev = exp_rev + (revenue[t] - exp_rev) / tau_exp
-        c_inv = (w_new * site_cost[t][None, :]).sum(axis=1)
-        c_inv = np.where(c_inv > 0, c_inv, np.min(site_cost[t]))
-        c_new = eff_new[t] * pue * KWH_PER_THS_DAY * c_inv  # USD/(TH/s)/day
-        hp_required = c_new / (1.0 - P["hurdle_margin"])
-        h_star = exp_rev / hp_required * 1e-6  # EH/s
-        supply_line = cap.sum(axis=(1, 2)) + transit.sum(axis=(1, 2)) + ug_transit.sum(axis=(1, 2))
-        supply_line = supply_line + pipe.sum(axis=1) - pipe[:, t % D]
-        pipe[:, t % D] = P["invest_rate_per_month"] * np.maximum(h_star - supply_line, 0.0)
-        flows["in_transit_end"][t] = transit.sum(axis=(1, 2)) + ug_transit.sum(axis=(1, 2))
-        flows["stock_end"][t] = cap.sum(axis=(1, 2)) + flows["in_transit_end"][t]
+    chunks = [(lo, min(lo + CHUNK_RUNS, N)) for lo in range(0, N, CHUNK_RUNS)]
+    workers = min(len(chunks), max(1, min(2, os.cpu_count() or 1)))
+    if workers > 1:
+        # chunks write disjoint slices; numpy releases the GIL inside its loops
+        with ThreadPoolExecutor(max_workers=workers) as pool_ex:
+            list(pool_ex.map(lambda c: _chunk(*c), chunks))
+    else:
+        for c in chunks:
+            _chunk(*c)
 
     return Simulation(
         time=time,

@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Param] = {
     ),
     # --- investment ------------------------------------------------------------------
     "invest_rate_per_month": Param(
-        0.166,
+        0.4755,
         0.0,
         1.0,
         "1/month",
@@ -78,16 +78,17 @@ DEFAULTS: dict[str, Param] = {
         "2014-2021 (calibration.py)",
     ),
     "hurdle_margin": Param(
-        0.694,
+        0.58,
         0.0,
         0.95,
         "-",
-        "fitted",
+        "inferred",
         "gross margin a new machine must earn over its electricity (+ carbon) cost; desired "
-        "capacity = expected revenue / (c_new / (1 - hurdle)). Covers non-electric OPEX (15 % "
-        "in the CoinShares cost model, https://docslib.org/doc/6986648/mining-whitepaper-"
-        "december-2019-final) and capital recovery (depreciation + SBC ~48 % of listed miners' "
-        "full cost, regional_inputs.md §1.1); fitted to monthly hash rate 2014-2021",
+        "capacity = expected revenue / (c_new / (1 - hurdle)). Listed miners 2024: cash cost "
+        "47-49.5 kUSD/BTC vs 96.1 kUSD with depreciation and stock compensation, so those are "
+        "~48 % of full cost (regional_inputs.md §1.1, https://beeeye.xyz/news/detail/12560604311062); "
+        "energy > 80 % of operating cost (Cambridge 2025, regional_inputs.md §1.1): electricity "
+        "~ 0.52 x 0.8 = 0.42 of full cost, hurdle = 1 - 0.42 = 0.58 (I). Not fitted",
     ),
     "expectation_months": Param(
         3,
@@ -99,27 +100,51 @@ DEFAULTS: dict[str, Param] = {
     ),
     "delivery_delay_months": Param(
         3,
-        0,
+        1,
         12,
         "month",
         "assumption",
-        "ASIC order-to-delivery lag; 3 months as in the project's blind probe (task brief); "
-        "not stated by a source in the notes",
+        "shortest order-to-delivery time (the backlog is delivered at most at backlog / this "
+        "rate); 3 months as in the project's blind probe (task brief); not stated by a source",
     ),
-    "delivery_cap_per_month": Param(
-        0.306,
-        0.005,
+    "supply_adjust_months": Param(
+        8.1395,
         1.0,
+        60.0,
+        "month",
+        "fitted",
+        "ASIC supply capacity adjusts toward the backlog's delivery rate with this time "
+        "constant (capacity acquisition, Sterman 2000 ch. 17; chips are made on foundry "
+        "allocations booked months ahead). Evidence that supply, not demand, bound in the 2021 "
+        "boom: new-gen ASIC price 119.25 USD/TH on 7 May 2021, -87 % by Dec 2022 "
+        "(regional_inputs.md §4.1, Hashrate Index). Fitted to 2014-2021 hash rate",
+    ),
+    "supply_growth_max_per_month": Param(
+        0.1483,
+        0.0,
+        0.5,
         "1/month",
         "fitted",
-        "ASIC supply limit: deliveries per month at most this fraction of the installed fleet. "
-        "Evidence that supply, not demand, bound in the 2021 boom: new-gen ASIC price peaked at "
-        "119.25 USD/TH on 7 May 2021 and fell 87 % by Dec 2022 (regional_inputs.md §4.1, "
-        "Hashrate Index). Value fitted to 2014-2021 hash rate",
+        "largest monthly growth of the ASIC supply capacity. The 2021 price boom (BTC x4) "
+        "raised the ASIC price (119.25 USD/TH peak, regional_inputs.md §4.1) rather than "
+        "deliveries, which the probe in the task brief found necessary to reproduce 2021-2025; "
+        "no source states the value. Fitted to 2014-2021 hash rate",
+    ),
+    "presale_months": Param(
+        7.0,
+        1.0,
+        24.0,
+        "month",
+        "inferred",
+        "order book limit: manufacturers pre-sell at most this many months of capacity. In "
+        "Jan 2021 Bitmain was sold out until Aug 2021 and Nov-2020 pre-orders shipped in May "
+        "2021 (Reuters via https://fastcrypto.trade/bitcoin-miners-facing-chip-shortage-amid-"
+        "skyrocketing-demand ; https://btctimes.com/tsmc-limits-mining-silicon-supply): ~7 "
+        "months (I). Orders may also be cancelled (negative orders, same adjustment rate)",
     ),
     # --- siting ----------------------------------------------------------------------
     "alloc_cost_sensitivity": Param(
-        10.2,
+        25.3068,
         0.0,
         50.0,
         "-",
@@ -148,14 +173,15 @@ DEFAULTS: dict[str, Param] = {
         "another region",
     ),
     "relocation_delay_months": Param(
-        3.0,
+        4.0,
         0.5,
         24.0,
         "month",
         "inferred",
-        "first-order delay of shipped machines; fastest case 1-2 weeks (BIT Mining to "
-        "Kazakhstan), network back to its pre-ban high after 5-6 months "
-        "(regional_inputs.md §5)",
+        "mean of the first-order shipping delay (before installation capacity limits): "
+        ">2 million machines moved and ~700,000 still in warehouses in Nov 2021, 5 months after "
+        "the shutdowns (regional_inputs.md §5): exp(-5/tau) = 0.7/2.7 -> tau ~ 3.7 months (I); "
+        "fastest case 1-2 weeks (BIT Mining to Kazakhstan)",
     ),
     "underground_delay_months": Param(
         3,
@@ -169,13 +195,14 @@ DEFAULTS: dict[str, Param] = {
         "china-remerges-as-major-bitcoin-mining-hub-despite-ban-57241)",
     ),
     "underground_access": Param(
-        0.3,
+        0.6179,
         0.0,
         1.0,
         "-",
-        "assumption",
+        "fitted",
         "weight of China's underground region in the siting of new capacity after a ban, "
-        "relative to a legal region of equal cost and headroom",
+        "relative to a legal region of equal cost and headroom; fitted with the others (its "
+        "only in-sample information is the Sep-Dec 2021 map)",
     ),
     "scrap_idle_per_month": Param(
         0.10,
