@@ -477,3 +477,18 @@ def test_parameters_resolve():
     assert resolve({"pue": 1.2})["pue"] == 1.2
     with pytest.raises(ScenarioError, match="max_age_months"):
         resolve({"max_age_months": 12.5})
+
+
+def test_exempt_regions_receive_new_machines():
+    hist = synthetic_history()
+    cn = [c for c in CODES if c.startswith("CN-") and c != "CN-UG"]
+    pol = [
+        {"type": "ban", "regions": cn, "start": "2015-01", "underground_share": 0.0},
+        {"type": "clean_exemption", "regions": ["CN-SC"], "start": "2015-01"},
+    ]
+    sim = simulate(hist, _scen(pol, price="flat"))
+    sc = CODES.index("CN-SC")
+    wet = (sim.time >= "2018-05-01") & np.isin(sim.time.month, [7, 8])
+    # machines bought after the ban (all pre-ban ones are older than 5 years by 2020 or
+    # have left) still run on curtailed hydro in the wet season
+    assert sim.hashrate_ehs[wet, 0, sc].min() > 0.0

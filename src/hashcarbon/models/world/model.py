@@ -348,7 +348,9 @@ def simulate(
             allowed_pre_site = allowed
             allowed = _site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
 
-            access = (allowed > 0).astype(float) * (b < 1.0)[None, :]
+            # banned regions take no new machines, except up to an exemption's supply
+            open_r = (b < 1.0) | (mode > 0)
+            access = (allowed > 0).astype(float) * open_r[None, :]
             access = access * (eff_new[t] <= lv.min_eff_max_j_per_th[t])[None, :]
             if cn_ug >= 0:
                 # the underground opens to new machines once the first displaced ones re-enter
@@ -444,7 +446,7 @@ def simulate(
                 rel_tot = l_rel.sum(axis=1)  # (N, A)
                 flows["relocated_out"][t, lo:hi] = rel_tot.sum(axis=1)
                 if rel_tot.any():
-                    acc_rel = access * not_ug[None, :] * (b < 1.0)[None, :]
+                    acc_rel = access * not_ug[None, :]
                     w_rel = siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta)
                     nowhere = w_rel.sum(axis=1) == 0
                     transit += w_rel[:, :, None] * rel_tot[:, None, :]
