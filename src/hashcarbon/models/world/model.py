@@ -249,6 +249,10 @@ def simulate(
         "policy": P["use_policy_caps"] > 0.5,
     }
     base_cap, curt_gw = base_caps_gw(time, use)
+    # only part of the curtailed hydro is reachable by miners (grid and site constraints)
+    acc = P["curtailed_access_share"]
+    base_cap = np.where(np.isfinite(base_cap), base_cap - (1.0 - acc) * curt_gw, base_cap)
+    curt_gw = acc * curt_gw
     btc, subsidy, fees, last = _price_paths(hist, scen, time, N, seed)
     revenue = (subsidy + fees)[:, None] * btc  # (T, N) USD/day
 

@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Param] = {
     ),
     # --- investment ------------------------------------------------------------------
     "invest_rate_per_month": Param(
-        0.4755,
+        0.587,
         0.0,
         1.0,
         "1/month",
@@ -108,7 +108,7 @@ DEFAULTS: dict[str, Param] = {
         "rate); 3 months as in the project's blind probe (task brief); not stated by a source",
     ),
     "supply_adjust_months": Param(
-        8.1395,
+        8.7203,
         1.0,
         60.0,
         "month",
@@ -120,7 +120,7 @@ DEFAULTS: dict[str, Param] = {
         "(regional_inputs.md §4.1, Hashrate Index). Fitted to 2014-2021 hash rate",
     ),
     "supply_growth_max_per_month": Param(
-        0.1483,
+        0.1493,
         0.0,
         0.5,
         "1/month",
@@ -144,7 +144,7 @@ DEFAULTS: dict[str, Param] = {
     ),
     # --- siting ----------------------------------------------------------------------
     "alloc_cost_sensitivity": Param(
-        25.3068,
+        19.8869,
         0.0,
         50.0,
         "-",
@@ -195,7 +195,7 @@ DEFAULTS: dict[str, Param] = {
         "china-remerges-as-major-bitcoin-mining-hub-despite-ban-57241)",
     ),
     "underground_access": Param(
-        0.6179,
+        0.3776,
         0.0,
         1.0,
         "-",
@@ -212,6 +212,18 @@ DEFAULTS: dict[str, Param] = {
         "assumption",
         "share of unprofitable (idle) capacity scrapped per month ('retirement by lasting "
         "unprofitability')",
+    ),
+    "curtailed_access_share": Param(
+        0.55,
+        0.0,
+        1.0,
+        "-",
+        "inferred",
+        "share of the curtailed hydro (curtailed.csv) that miners can reach. Cambridge's 2020 "
+        "wet-season peak: Sichuan 61.1 % of China's hash rate (estimators.md §2.3) x China "
+        "~67 % x ~125 EH/s x ~55 J/TH x PUE 1.1 ~ 3.1 GW, of which 0.5 GW is the dry-season "
+        "base; Sichuan's 2020 spill of 20.2 TWh over May-Oct is 4.6 GW: (3.1 - 0.5) / 4.6 ~ "
+        "0.55 (I)",
     ),
     # --- accounting ------------------------------------------------------------------
     "exempt_intensity_g_per_kwh": Param(
