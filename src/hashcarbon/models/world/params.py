@@ -113,11 +113,15 @@ DEFAULTS: dict[str, Param] = {
         60.0,
         "month",
         "fitted",
-        "ASIC supply capacity adjusts toward the backlog's delivery rate with this time "
-        "constant (capacity acquisition, Sterman 2000 ch. 17; chips are made on foundry "
-        "allocations booked months ahead). Evidence that supply, not demand, bound in the 2021 "
-        "boom: new-gen ASIC price 119.25 USD/TH on 7 May 2021, -87 % by Dec 2022 "
-        "(regional_inputs.md §4.1, Hashrate Index). Fitted to 2014-2021 hash rate",
+        "installation capacity (ASIC supply and sites, GW of machines per month; relocated "
+        "machines use it too) adjusts toward the backlog's delivery rate with this time "
+        "constant (capacity acquisition, Sterman 2000 ch. 17). Evidence that supply bound in "
+        "2021: TSMC throttled mining-chip output after Bitmain cut orders in the 2018-19 bear "
+        "market (https://btctimes.com/tsmc-limits-mining-silicon-supply), Bitmain sold out "
+        "until Aug 2021 (Reuters via https://fastcrypto.trade/bitcoin-miners-facing-chip-"
+        "shortage-amid-skyrocketing-demand), ASIC price 119.25 USD/TH in May 2021 "
+        "(regional_inputs.md §4.1); 'lack of space' after the ban (regional_inputs.md §5). "
+        "Fitted to 2014-2021",
     ),
     "supply_growth_max_per_month": Param(
         0.1493,
@@ -125,10 +129,8 @@ DEFAULTS: dict[str, Param] = {
         0.5,
         "1/month",
         "fitted",
-        "largest monthly growth of the ASIC supply capacity. The 2021 price boom (BTC x4) "
-        "raised the ASIC price (119.25 USD/TH peak, regional_inputs.md §4.1) rather than "
-        "deliveries, which the probe in the task brief found necessary to reproduce 2021-2025; "
-        "no source states the value. Fitted to 2014-2021 hash rate",
+        "largest monthly growth of the installation capacity (same sources as "
+        "supply_adjust_months); no source states the value. Fitted to 2014-2021",
     ),
     "presale_months": Param(
         7.0,
