@@ -215,3 +215,21 @@ def test_builtin_files_are_valid_toml_with_sources():
         if p.name.endswith(".toml"):
             data = tomllib.loads(p.read_text(encoding="utf-8"))
             assert "scenario" in data
+
+
+def test_errors_in_extending_files_use_the_files_own_index(tmp_path):
+    f = tmp_path / "ext.toml"
+    f.write_text(
+        '[scenario]\nname = "x"\nextends = "china-ban-2021"\n\n[[policy]]\ntype = "tariff"\n'
+        'regions = ["KZ"]\nstart = "2024-01"\nadd_usd_per_kwh = "cheap"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"ext\.toml: policy\[0\]\.add_usd_per_kwh"):
+        load_scenario(f)
+    f.write_text(
+        '[scenario]\nname = "x"\nextends = "no-ban"\n\n[[policy]]\ntype = "tariff"\n'
+        'regions = ["Moon"]\nstart = "2024-01"\nadd_usd_per_kwh = 0.1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"policy\[0\]\.regions: unknown region 'Moon'"):
+        load_scenario(f)

@@ -283,11 +283,24 @@ def parse_scenario(data: dict[str, Any], where: str = "scenario") -> Scenario:
     """Validate a scenario given as a dict (the parsed TOML); raise a one-line ScenarioError."""
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: expected a table of scenario fields")
+    own = data.get("policy")
+    n_own = len(own) if isinstance(own, list) else 0
     data = _merge_extends(data, where)
+    merged = data.get("policy")
+    n_base = (len(merged) - n_own) if isinstance(merged, list) else 0
+
+    def renumber(msg: str) -> str:
+        # policies inherited through `extends` come first; report the file's own index
+        def fix(m: re.Match) -> str:
+            i = int(m.group(1))
+            return f"policy[{i - n_base}]" if i >= n_base else f"(extends) policy[{i}]"
+
+        return re.sub(r"policy\[(\d+)\]", fix, msg) if n_base else msg
+
     try:
         scen = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_one_line(where, exc)) from None
+        raise ScenarioError(renumber(_one_line(where, exc))) from None
     except (TypeError, ValueError) as exc:  # defensive: never a traceback for user input
         raise ScenarioError(f"{where}: {exc}") from None
     # Region names and parameter names are checked against the model's tables.
@@ -301,8 +314,10 @@ def parse_scenario(data: dict[str, Any], where: str = "scenario") -> Scenario:
             for r in names:
                 if r != "all" and r not in codes:
                     raise ScenarioError(
-                        f"{where}: policy[{i}].{field}: unknown region {r!r} "
-                        f"(expected 'all' or one of {', '.join(sorted(codes))})"
+                        renumber(
+                            f"{where}: policy[{i}].{field}: unknown region {r!r} "
+                            f"(expected 'all' or one of {', '.join(sorted(codes))})"
+                        )
                     )
     try:
         check_parameters(scen.parameters)

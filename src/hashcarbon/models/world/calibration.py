@@ -46,6 +46,7 @@ FITTED = (
     "invest_rate_per_month",
     "supply_adjust_months",
     "supply_growth_max_per_month",
+    "shortage_growth_max_per_month",
     "alloc_cost_sensitivity",
     "underground_access",
 )
@@ -131,7 +132,8 @@ def _objective(x, names, base: dict, hist: History, scen: Scenario) -> float:
 BOUNDS = {
     "invest_rate_per_month": (0.02, 0.6),
     "supply_adjust_months": (1.0, 24.0),
-    "supply_growth_max_per_month": (0.02, 0.15),
+    "supply_growth_max_per_month": (0.02, 0.25),
+    "shortage_growth_max_per_month": (0.0, 0.1),
     "alloc_cost_sensitivity": (2.0, 40.0),
     "underground_access": (0.0, 1.0),
 }

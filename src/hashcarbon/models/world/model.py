@@ -77,6 +77,13 @@ INITIAL_SHARES = {
     "ROW": 0.15,
 }
 
+#: Months of the 2021-22 chip shortage, when the growth of the installation capacity is
+#: limited by ``shortage_growth_max_per_month``. Start: "the chips shortage began in January
+#: 2021" (https://newsprees.com/chips-shortage-may-be-exacerbated-by-mining-giant-bitmain-order/);
+#: TSMC limited mining-chip output in Mar 2021 (https://btctimes.com/tsmc-limits-mining-silicon-
+#: supply). End: assumption (no source in the notes; end of 2022).
+CHIP_SHORTAGE = (pd.Timestamp("2021-01-01"), pd.Timestamp("2023-01-01"))
+
 #: kWh per (TH/s) per day per J/TH: 86400 s / 3.6e6 J/kWh.
 KWH_PER_THS_DAY = 0.024
 _EPS = 1e-12
@@ -262,6 +269,13 @@ def simulate(
     eff_pre, eff_new = eff_all[:A], eff_all[A:]
 
     pue = P["pue"]
+    # 2021-22 semiconductor shortage: mining-chip supply throttled (CHIP_SHORTAGE)
+    in_short = (time >= CHIP_SHORTAGE[0]) & (time < CHIP_SHORTAGE[1])
+    g_max_path = np.where(
+        in_short,
+        min(P["shortage_growth_max_per_month"], P["supply_growth_max_per_month"]),
+        P["supply_growth_max_per_month"],
+    )
     D = max(int(P["delivery_delay_months"]), 1)
     cn_ug = rt.codes.index("CN-UG") if "CN-UG" in rt.codes else -1
     pool = np.array([p == "CN" for p in rt.pool])
@@ -526,7 +540,8 @@ def simulate(
                 + (transit @ g_per).sum(axis=1) / P["relocation_delay_months"]
             )
             dk = (want_gw - install_gw) / P["supply_adjust_months"]
-            install_gw = install_gw + np.minimum(dk, P["supply_growth_max_per_month"] * install_gw)
+            g_max = g_max_path[t]
+            install_gw = install_gw + np.minimum(dk, g_max * install_gw)
             flows["ordered"][t, lo:hi] = orders
             flows["backlog_end"][t, lo:hi] = backlog
             flows["in_transit_end"][t, lo:hi] = transit.sum(axis=(1, 2)) + ug_transit.sum(

@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Param] = {
     ),
     # --- investment ------------------------------------------------------------------
     "invest_rate_per_month": Param(
-        0.587,
+        0.3858,
         0.0,
         1.0,
         "1/month",
@@ -108,7 +108,7 @@ DEFAULTS: dict[str, Param] = {
         "rate); 3 months as in the project's blind probe (task brief); not stated by a source",
     ),
     "supply_adjust_months": Param(
-        8.7203,
+        5.8258,
         1.0,
         60.0,
         "month",
@@ -124,13 +124,24 @@ DEFAULTS: dict[str, Param] = {
         "Fitted to 2014-2021",
     ),
     "supply_growth_max_per_month": Param(
-        0.1493,
+        0.2352,
         0.0,
         0.5,
         "1/month",
         "fitted",
         "largest monthly growth of the installation capacity (same sources as "
         "supply_adjust_months); no source states the value. Fitted to 2014-2021",
+    ),
+    "shortage_growth_max_per_month": Param(
+        0.0986,
+        0.0,
+        0.5,
+        "1/month",
+        "fitted",
+        "growth limit of the installation capacity during the 2021-22 chip shortage "
+        "(model.CHIP_SHORTAGE: Jan 2021 - Dec 2022; TSMC throttled mining-chip supply, "
+        "https://btctimes.com/tsmc-limits-mining-silicon-supply). Fitted on 2021 only (in "
+        "sample); 2022 is out of sample",
     ),
     "presale_months": Param(
         7.0,
@@ -146,7 +157,7 @@ DEFAULTS: dict[str, Param] = {
     ),
     # --- siting ----------------------------------------------------------------------
     "alloc_cost_sensitivity": Param(
-        19.8869,
+        28.3717,
         0.0,
         50.0,
         "-",
@@ -197,7 +208,7 @@ DEFAULTS: dict[str, Param] = {
         "china-remerges-as-major-bitcoin-mining-hub-despite-ban-57241)",
     ),
     "underground_access": Param(
-        0.3776,
+        0.296,
         0.0,
         1.0,
         "-",
