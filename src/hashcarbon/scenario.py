@@ -19,7 +19,7 @@ Examples
 >>> s.scenario.name
 'china-ban-2021'
 >>> sorted({p.type for p in s.policy})[:3]
-['ban', 'cap', 'carbon_tax']
+['ban', 'cap', 'tariff']
 """
 
 from __future__ import annotations
