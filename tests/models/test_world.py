@@ -254,6 +254,25 @@ def test_run_i_does_not_depend_on_ensemble_size():
     np.testing.assert_allclose(big.hashrate_ehs[:, :3], small.hashrate_ehs, rtol=1e-5)
 
 
+def test_results_do_not_depend_on_worker_processes(monkeypatch):
+    hist = synthetic_history()
+    scen = _scen([])
+    monkeypatch.setenv("HASHCARBON_WORKERS", "1")
+    serial = simulate(hist, scen, n_runs=120, seed=11)  # three chunks, in-process
+    monkeypatch.setenv("HASHCARBON_WORKERS", "2")
+    forked = simulate(hist, scen, n_runs=120, seed=11)  # forked workers where available
+    for name in ("hashrate_ehs", "installed_ehs", "energy_twh", "emissions_mt"):
+        np.testing.assert_array_equal(getattr(serial, name), getattr(forked, name))
+    for k, v in serial.flows.items():
+        np.testing.assert_array_equal(v, forked.flows[k], err_msg=k)
+
+
+def test_bad_worker_count_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv("HASHCARBON_WORKERS", "two")
+    with pytest.raises(InputError, match="HASHCARBON_WORKERS"):
+        simulate(synthetic_history(), _scen([]), n_runs=120, seed=0)
+
+
 # ---------------------------------------------------------------- policy mechanics
 def _cn(sim):
     m = np.array([c == "China" for c in region_table().country])

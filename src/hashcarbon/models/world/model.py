@@ -40,13 +40,16 @@ it is written as a numpy stepper with the same Euler semantics.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from hashcarbon.errors import InputError
 from hashcarbon.models.world.inputs import (
     History,
     RegionTable,
@@ -337,6 +340,7 @@ def simulate(
         tau_exp = P["expectation_months"]
         beta = P["alloc_cost_sensitivity"]
         hours = (time + pd.offsets.MonthBegin(1) - time).total_seconds().to_numpy() / 3600.0
+        cols = np.arange(R * A)
         for t in range(T):
             s = t % A
             # 1. age retirement of the slot bought A months ago (also in transit)
@@ -483,10 +487,20 @@ def simulate(
             ths = runnable.reshape(N, R * A)[:, k_ord] * 1e6
             cum_h = np.cumsum(ths, axis=1)
             rev = revenue_c[t][:, None]
-            full = c_sorted[None, :] * cum_h <= rev
-            prev = cum_h - ths
-            part = np.clip(rev / c_sorted[None, :] - prev, 0.0, ths)
-            run_sorted = np.where(full, ths, np.where(prev * c_sorted[None, :] < rev, part, 0.0))
+            # c_sorted and cum_h are non-decreasing, so c * cum_h is too (rounding is
+            # monotone) and the units that run in full are a prefix of k_full units
+            k_full = np.count_nonzero(c_sorted[None, :] * cum_h <= rev, axis=1)
+            run_sorted = np.where(cols[None, :] < k_full[:, None], ths, 0.0)
+            # the marginal unit runs in part: what the revenue still pays for
+            rows = np.flatnonzero(k_full < R * A)
+            if rows.size:
+                km = k_full[rows]
+                th_m = ths[rows, km]
+                prev_m = cum_h[rows, km] - th_m
+                c_m = c_sorted[km]
+                rev_m = rev[rows, 0]
+                part = np.clip(rev_m / c_m - prev_m, 0.0, th_m)
+                run_sorted[rows, km] = np.where(prev_m * c_m < rev_m, part, 0.0)
             run = np.empty_like(run_sorted)
             run[:, k_ord] = run_sorted
             run = run.reshape(N, R, A) * 1e-6  # EH/s
@@ -550,14 +564,22 @@ def simulate(
             flows["stock_end"][t, lo:hi] = cap.sum(axis=(1, 2)) + flows["in_transit_end"][t, lo:hi]
 
     chunks = [(lo, min(lo + CHUNK_RUNS, N)) for lo in range(0, N, CHUNK_RUNS)]
-    workers = min(len(chunks), max(1, min(2, os.cpu_count() or 1)))
-    if workers > 1:
-        # chunks write disjoint slices; numpy releases the GIL inside its loops
-        with ThreadPoolExecutor(max_workers=workers) as pool_ex:
-            list(pool_ex.map(lambda c: _chunk(*c), chunks))
-    else:
-        for c in chunks:
-            _chunk(*c)
+
+    def _job(bounds: tuple[int, int]):
+        lo, hi = bounds
+        _chunk(lo, hi)
+        return (
+            lo,
+            hi,
+            {k: v[:, lo:hi] for k, v in out.items()},
+            {k: v[:, lo:hi] for k, v in flows.items()},
+        )
+
+    for lo, hi, o, f in _map_chunks(_job, chunks):
+        for k, v in o.items():
+            out[k][:, lo:hi] = v
+        for k, v in f.items():
+            flows[k][:, lo:hi] = v
 
     return Simulation(
         time=time,
@@ -574,6 +596,60 @@ def simulate(
         new_eff_j_per_th=eff_new,
         last_history=last,
     )
+
+
+def _workers(n_chunks: int) -> int:
+    """Worker processes for ``n_chunks`` chunks: one per usable core, at most one per chunk.
+
+    ``HASHCARBON_WORKERS`` overrides the core count (``1`` runs everything in-process).
+    """
+    env = os.environ.get("HASHCARBON_WORKERS", "").strip()
+    if env:
+        try:
+            cores = max(int(env), 1)
+        except ValueError:
+            raise InputError(
+                f"HASHCARBON_WORKERS: expected a whole number of processes, got {env!r}"
+            ) from None
+    else:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+    return max(1, min(n_chunks, cores))
+
+
+#: The chunk job of the simulation being run by forked workers (set only while the
+#: pool exists; a forked child inherits it, so the closure need not be pickled).
+_FORK_JOB = None
+_FORK_LOCK = threading.Lock()
+
+
+def _forked(bounds):
+    return _FORK_JOB(bounds)
+
+
+def _map_chunks(job, chunks):
+    """Run ``job`` on every chunk, in forked worker processes when that helps.
+
+    Chunks are independent (each has its own random stream and writes only its runs), so
+    the result does not depend on how they are scheduled.  The step loop is many small
+    numpy operations that hold the GIL, so threads gain little (~1.3x on 2 cores) and
+    processes are used instead.  Where ``fork`` is not available the chunks run in turn.
+    """
+    global _FORK_JOB
+    workers = _workers(len(chunks))
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [job(c) for c in chunks]
+    if not _FORK_LOCK.acquire(blocking=False):  # another simulation owns the workers
+        return [job(c) for c in chunks]
+    try:
+        _FORK_JOB = job
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as ex:
+            return list(ex.map(_forked, chunks))
+    finally:
+        _FORK_JOB = None
+        _FORK_LOCK.release()
 
 
 def _site_caps(allowed, inst_gw, site_caps, t):
@@ -622,22 +698,21 @@ def _pool_moves(cap, inst_gw, allowed, price_t, pool_idx, mobility):
     share = np.where(wsum > 0, wload / np.where(wsum > 0, wsum, 1.0), 0.0)
     push = excess[:, :, None] * share[:, None, :]  # (N, i, j)
     push = np.minimum(push, np.where(np.isinf(room), np.inf, room)[:, None, :])
-    for i in range(K):
-        push[:, i, i] = 0.0
+    diag = np.arange(K)
+    push[:, diag, diag] = 0.0
     move += push
-    # pull by cheaper provinces with finite headroom
+    # pull by cheaper provinces j with finite headroom from dearer donors i (all j at once)
     tot = Pp.sum(axis=1)
     avg = (Pp * pr[None, :]).sum(axis=1) / np.maximum(tot, _EPS)
-    for j in range(K):
-        finite_room = np.where(np.isinf(room[:, j]), 0.0, room[:, j])
-        cheaper = pr[j] < avg
-        donors = (pr[None, :] > pr[j]) & (np.arange(K)[None, :] != j)
-        dload = np.where(donors, Pp - push.sum(axis=2), 0.0)
-        dload = np.maximum(dload, 0.0)
-        dsum = dload.sum(axis=1)
-        amount = np.where(cheaper, mobility * np.minimum(finite_room, dsum), 0.0)
-        frac = np.where(dsum > 0, amount / np.where(dsum > 0, dsum, 1.0), 0.0)
-        move[:, :, j] += dload * frac[:, None]
+    finite_room = np.where(np.isinf(room), 0.0, room)  # (N, j)
+    cheaper = pr[None, :] < avg[:, None]  # (N, j)
+    donors = (pr[None, :] > pr[:, None]) & (diag[None, :] != diag[:, None])  # (j, i)
+    left = Pp - push.sum(axis=2)  # (N, i) load not pushed away
+    dload = np.maximum(np.where(donors[None, :, :], left[:, None, :], 0.0), 0.0)  # (N, j, i)
+    dsum = dload.sum(axis=2)  # (N, j)
+    amount = np.where(cheaper, mobility * np.minimum(finite_room, dsum), 0.0)
+    frac = np.where(dsum > 0, amount / np.where(dsum > 0, dsum, 1.0), 0.0)
+    move += (dload * frac[:, :, None]).transpose(0, 2, 1)
     out_gw = move.sum(axis=2)  # (N, K)
     frac_out = np.where(Pp > 0, np.minimum(out_gw / np.where(Pp > 0, Pp, 1.0), 1.0), 0.0)
     # per-vintage transfer: each donor sends the same fraction of every slot
