@@ -190,7 +190,8 @@ def curtailed_fraction(region_energy_twh, curtailed_twh) -> np.ndarray:
     c = np.asarray(curtailed_twh, dtype=float)
     if np.any(q < 0) or np.any(c < 0):
         raise InputError("region_energy_twh, curtailed_twh: must be >= 0")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # c / q overflows to inf for tiny q; the fraction is clipped to 1 anyway
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f = np.where(q > 0, c / np.where(q > 0, q, 1.0), 0.0)
     return np.clip(f, 0.0, 1.0)
 
