@@ -105,6 +105,23 @@ def test_chinese_report(html_zh):
         assert STRINGS["zh"][verdict] != verdict
 
 
+def test_chinese_table_headers_are_translated(html_zh, html_en):
+    """Every column header of the Chinese report has a label (month columns excepted)."""
+    headers = re.findall(r"<th>(.*?)</th>", html_zh)
+    assert headers
+    untranslated = [h for h in headers if "<code>" not in h and not re.fullmatch(r"\d{4}-\d{2}", h)]
+    assert untranslated == []
+    assert "<code>" not in "".join(re.findall(r"<th>(.*?)</th>", html_en))
+
+
+def test_column_label_quantiles_and_unknowns():
+    from hashcarbon.report.i18n import column_label
+
+    assert column_label("zh", "energy_twh_p95") == "电力消耗 [TWh] P95"
+    assert column_label("zh", "no_such_column") is None
+    assert column_label("en", "energy_twh") is None
+
+
 def test_i18n_keys_match():
     assert set(STRINGS["en"]) == set(STRINGS["zh"])
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import html
 import json
 import shutil
 import tempfile
@@ -30,7 +31,7 @@ import pandas as pd
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
 from hashcarbon.report import figures, sections
-from hashcarbon.report.i18n import LANGS, t
+from hashcarbon.report.i18n import LANGS, column_label, t
 
 LANG_CHOICES = ("en", "zh", "both")
 DEFAULT_RUNS = 50
@@ -81,8 +82,16 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{c}</th>" for c in frame.columns)
+def _th(name, lang: str) -> str:
+    label = column_label(lang, str(name))
+    if label is None:
+        return f"<th>{html.escape(str(name))}</th>"
+    return f"<th>{html.escape(label)}<br><code>{html.escape(str(name))}</code></th>"
+
+
+def table_html(frame: pd.DataFrame, lang: str = "en") -> str:
+    """An HTML table; in Chinese each header is its label above the canonical column name."""
+    head = "".join(_th(c, lang) for c in frame.columns)
     rows = []
     for rec in frame.itertuples(index=False):
         cells = []
@@ -210,7 +219,10 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
             if name.startswith("_"):
                 continue
             item["tables"].append(
-                {"title": t(lang, TABLE_TITLES.get(name, "tab_yearly")), "html": table_html(frame)}
+                {
+                    "title": t(lang, TABLE_TITLES.get(name, "tab_yearly")),
+                    "html": table_html(frame, lang),
+                }
             )
         if key == "claims":
             recs = []

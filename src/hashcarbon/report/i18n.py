@@ -124,3 +124,82 @@ def t(lang: str, key: str, **kw) -> str:
     """The text ``key`` in ``lang``, formatted with ``kw``."""
     text = STRINGS[lang][key]
     return text.format(**kw) if kw else text
+
+
+#: Chinese labels of the table columns (the canonical, unit-carrying names of
+#: ``docs/glossary.md`` stay under each label, so a reader can match them to the CSV/JSON).
+COLUMN_LABELS_ZH: dict[str, str] = {
+    "year": "年份",
+    "region": "地区",
+    "scenario": "情景",
+    "source": "能源来源",
+    "method": "方法",
+    "partial": "不完整年份",
+    "parameter": "参数",
+    "value": "取值",
+    "table": "数据表",
+    "version": "版本",
+    "licence": "许可",
+    "min": "最早",
+    "max": "最晚",
+    "ratio": "倍数",
+    "cbeci_v1_lower_twh": "CBECI v1 下限 [TWh]",
+    "cbeci_v1_best_twh": "CBECI v1 最佳估计 [TWh]",
+    "cbeci_v1_upper_twh": "CBECI v1 上限 [TWh]",
+    "cbeci_2023_lower_twh": "CBECI 2023 下限 [TWh]",
+    "cbeci_2023_best_twh": "CBECI 2023 最佳估计 [TWh]",
+    "cbeci_2023_upper_twh": "CBECI 2023 上限 [TWh]",
+    "economic_twh": "经济法估计 [TWh]",
+    "energy_twh": "电力消耗 [TWh]",
+    "energy_twh_best": "电力消耗 最佳估计 [TWh]",
+    "emissions_mt": "排放 [Mt CO2e]",
+    "emissions_mt_best": "排放 最佳估计 [Mt CO2e]",
+    "emissions_mt_lower": "排放 下限 [Mt CO2e]",
+    "emissions_mt_upper": "排放 上限 [Mt CO2e]",
+    "emissions_at_peak_mt": "峰值年排放 [Mt CO2e]",
+    "intensity_g_per_kwh": "碳强度 [gCO2e/kWh]",
+    "iea_world": "全球电网 (IEA) [gCO2e/kWh]",
+    "ccaf_world": "全球电网 (CCAF 系数) [gCO2e/kWh]",
+    "sustainable_share": "可持续能源占比",
+    "renewable_share": "可再生能源占比",
+    "coal_share": "煤电占比",
+    "gas_share": "气电占比",
+    "hydro_share": "水电占比",
+    "nuclear_share": "核电占比",
+    "wind_share": "风电占比",
+    "solar_share": "光伏占比",
+    "china_share": "中国算力份额",
+    "peak_year": "峰值年份",
+    "peak_energy_twh": "峰值年电力消耗 [TWh]",
+    "bbce_twh": "BBCE 电力消耗 [TWh]",
+    "bbce_mt": "BBCE 排放 [Mt CO2e]",
+    "project_twh": "本项目估计 [TWh]",
+    "project_twh_lower": "本项目估计 下限 [TWh]",
+    "project_twh_upper": "本项目估计 上限 [TWh]",
+    "project_mt": "本项目估计排放 [Mt CO2e]",
+    "delta_energy_twh": "电力消耗差值 [TWh]",
+    "delta_emissions_mt": "排放差值 [Mt CO2e]",
+    "delta_emissions_mt_p5": "排放差值 P5 [Mt CO2e]",
+    "delta_emissions_mt_p95": "排放差值 P95 [Mt CO2e]",
+    "delta_emissions_share": "排放相对变化",
+}
+
+#: Suffixes of ensemble columns (``energy_twh_p50`` ...), labelled after their base name.
+_QUANTILE_SUFFIXES = ("_p5", "_p50", "_p95")
+
+
+def column_label(lang: str, name: str) -> str | None:
+    """The translated label of table column ``name`` in ``lang``, or None (English, dates).
+
+    Month columns (``2021-07``) and unknown names return None; ensemble quantile columns
+    reuse their base name's label (``energy_twh_p50`` -> label of ``energy_twh`` + P50).
+    """
+    if lang != "zh":
+        return None
+    if name in COLUMN_LABELS_ZH:
+        return COLUMN_LABELS_ZH[name]
+    for suffix in _QUANTILE_SUFFIXES:
+        base = name[: -len(suffix)]
+        if name.endswith(suffix) and base in COLUMN_LABELS_ZH:
+            return f"{COLUMN_LABELS_ZH[base]} {suffix[1:].upper()}"
+    return None
