@@ -29,9 +29,7 @@ def test_world_ensemble_1000_runs(benchmark):
     def one():
         return world.run("china-ban-2021", n_runs=1000, seed=1)
 
-    # two rounds, budget on the faster: the machine is a shared VM whose speed varies by
-    # up to ~1.7x between minutes (measured), and the target is the model's speed
-    ds = benchmark.pedantic(one, rounds=2, iterations=1)
+    ds = benchmark.pedantic(one, rounds=1, iterations=1)
     workers = model._workers(1000 // model.CHUNK_RUNS)
     child = _peak_rss_bytes(resource.RUSAGE_CHILDREN)
     peak = _peak_rss_bytes() + (workers * child if workers > 1 else 0)
@@ -39,5 +37,5 @@ def test_world_ensemble_1000_runs(benchmark):
     benchmark.extra_info["workers"] = workers
     assert ds.sizes["run"] == 1000
     assert ds.sizes["time"] == 264
-    assert benchmark.stats.stats.min < 30.0
+    assert benchmark.stats.stats.max < 30.0
     assert peak < 2 * 2**30
