@@ -211,3 +211,21 @@ def test_electricity_price_lookup():
         "United States", ["2023-08-01"], kind="miner_power_cost", entity="Riot Platforms"
     )
     assert riot["price_usd_per_kwh"].item() == pytest.approx(0.017)
+
+
+def test_month_flags_cover_every_month_outside_the_map():
+    from hashcarbon.geography import MONTH_FLAGS, month_flags
+
+    months = pd.date_range("2012-01-01", "2026-12-01", freq="MS")
+    f = month_flags(months).set_index("date")
+    assert len(f) == len(months)
+    assert set(f["flag"]) <= set(MONTH_FLAGS)
+    inside = (f.index >= MAP_START) & (f.index <= MAP_END)
+    assert (f.loc[inside, "flag"] == "observed").all()
+    assert (f.loc[~inside, "flag"] != "observed").all()  # every other month is flagged
+    assert f.loc[pd.Timestamp("2018-01-01"), "flag"] == "assumed"
+    assert f.loc[pd.Timestamp("2019-07-01"), "flag"] == "interpolated"
+    assert f.loc[pd.Timestamp("2023-01-01"), "flag"] == "interpolated"
+    assert f.loc[pd.Timestamp("2026-06-01"), "flag"] == "carried"
+    assert f.loc[pd.Timestamp("2022-03-01"), "china_flag"] == "post_ban"
+    assert f.loc[pd.Timestamp("2020-05-01"), "china_flag"] == "assumed"

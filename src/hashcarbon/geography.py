@@ -706,6 +706,47 @@ def country_province_shares(
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
+#: Month flags of :func:`month_flags`, from the best to the weakest evidence.
+MONTH_FLAGS: tuple[str, ...] = ("observed", "interpolated", "carried", "assumed")
+
+
+def month_flags(dates: Any, **options: Any) -> pd.DataFrame:
+    """One evidence flag per month, for drawing observed and estimated months differently.
+
+    Parameters
+    ----------
+    dates : array-like of date-like
+        Months wanted.
+    **options
+        ``before``, ``after``, ``exits``, ``post_ban``: see :func:`country_province_shares`.
+
+    Returns
+    -------
+    flags : pandas.DataFrame
+        ``date``; ``flag``: the evidence of the month's country split
+        (``observed`` = Cambridge's map, Sep 2019 - Jan 2022; ``interpolated`` =
+        between dated, sourced points; ``carried`` = held after the last point,
+        Oct 2025; ``assumed`` = before any point, i.e. before CoinShares' Jun 2019
+        estimate);
+        ``china_flag``: the provincial split's method (``anchor``, ``calendar``,
+        ``assumed`` for the half-way months May and Nov, ``post_ban``, ``exit``).
+
+    Examples
+    --------
+    >>> month_flags(["2017-01-01", "2019-07-01", "2020-05-01", "2024-01-01"]).flag.tolist()
+    ['assumed', 'interpolated', 'observed', 'interpolated']
+    """
+    shares = country_province_shares(dates, **options)
+    # the residual "Other" carries the month's evidence: it is observed on the map,
+    # interpolated up to the last dated point, carried after it and assumed before any
+    flag = shares[shares["country"] == "Other"].groupby("date")["method"].first()
+    china = shares[shares["country"] == "China"].groupby("date")["province_method"]
+    china_flag = china.agg(lambda m: "exit" if (m == "exit").all() else m[m != "exit"].iloc[0])
+    out = pd.DataFrame({"date": flag.index, "flag": flag.to_numpy()})
+    out["china_flag"] = out["date"].map(china_flag).fillna("")
+    return out.reset_index(drop=True)
+
+
 def electricity_price(
     region: str,
     dates: Any,
@@ -812,12 +853,17 @@ __all__ = [
     "MAP_COUNTRIES",
     "MAP_END",
     "MAP_START",
+    "MONTH_FLAGS",
     "NON_PRICE_KINDS",
+    "POST_BAN_OPTIONS",
+    "POST_BAN_START",
     "PROVINCES",
     "SOURCED_EXITS",
+    "calendar_profile",
     "country_province_shares",
     "country_shares",
     "electricity_price",
+    "month_flags",
     "province_shares",
     "scale_remaining",
     "seasonal_profile",
