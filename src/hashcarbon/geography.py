@@ -334,8 +334,8 @@ def country_shares(
     before : {"points", "cbeci-historical", "carry-back"}, default "points"
         Assumption for months before Sep 2019.  ``"points"``: China's share is
         interpolated linearly in time between the dated, sourced China points of
-        ``mining_map_points`` (kind ``pre_map_estimate``: CoinShares Jun 2019
-        0.60) and the Sep 2019 map (0.7553), flagged ``interpolated``; before the
+        ``mining_map_points`` (kind ``pre_map_estimate``: CoinShares Nov 2018 and
+        Jun 2019, 0.60) and the Sep 2019 map (0.7553), flagged ``interpolated``; before the
         first point it is carried back, flagged ``assumed``.  The other countries
         keep their Sep 2019 map proportions of the non-China remainder (so the
         US is not 0).  ``"cbeci-historical"``: China's
@@ -726,7 +726,7 @@ def month_flags(dates: Any, **options: Any) -> pd.DataFrame:
         ``date``; ``flag``: the evidence of the month's country split
         (``observed`` = Cambridge's map, Sep 2019 - Jan 2022; ``interpolated`` =
         between dated, sourced points; ``carried`` = held after the last point,
-        Oct 2025; ``assumed`` = before any point, i.e. before CoinShares' Jun 2019
+        Oct 2025; ``assumed`` = before any point, i.e. before CoinShares' Nov 2018
         estimate);
         ``china_flag``: the provincial split's method (``anchor``, ``calendar``,
         ``assumed`` for the half-way months May and Nov, ``post_ban``, ``exit``).
