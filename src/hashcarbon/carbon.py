@@ -343,7 +343,8 @@ def location_table(months, **geography_options) -> pd.DataFrame:
     months : array-like of date-like
         Months wanted (any day of the month).
     **geography_options
-        ``before``, ``after``, ``exits``: the geography assumptions.
+        ``before``, ``after``, ``exits``, ``post_ban``: the geography assumptions
+        (:func:`hashcarbon.geography.country_province_shares`).
 
     Returns
     -------
