@@ -265,3 +265,38 @@ def test_world_cli_errors_one_line(capsys, args, needle):
     assert code == 2
     assert needle in err
     assert err.count("\n") == 1
+
+
+def test_estimate_accounting_survey_is_labelled(capsys):
+    code, out, err = run(
+        capsys,
+        "estimate",
+        "--start",
+        "2023",
+        "--end",
+        "2024",
+        "--accounting",
+        "survey",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    rows = {r["period"]: r for r in json.loads(out)}
+    assert rows["2024"]["accounting_basis"] == "self-report"
+    assert rows["2023"]["accounting_basis"] == "location-based"
+    assert rows["2024"]["sustainable_share"] == pytest.approx(0.527, abs=0.001)
+    code, _out, err = run(
+        capsys,
+        "estimate",
+        "--start",
+        "2024",
+        "--end",
+        "2024",
+        "--accounting",
+        "survey",
+        "--by",
+        "country",
+    )
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "by" in err

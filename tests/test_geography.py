@@ -73,8 +73,54 @@ def test_2020_wet_season_anchors():
     assert sichuan.min() == pytest.approx(0.149)
     assert xinjiang.min() == pytest.approx(0.096)
     assert xinjiang.max() == pytest.approx(0.551)
-    assert sichuan.idxmax() == pd.Timestamp("2020-08-01")
+    # sourced hydro calendar: flood season Jun-Oct at the peak, May and Nov half-way
+    assert (sichuan[pd.date_range("2020-06-01", "2020-10-01", freq="MS")] == 0.611).all()
+    half = 0.149 + 0.5 * (0.611 - 0.149)
+    assert sichuan[pd.Timestamp("2020-05-01")] == pytest.approx(half, abs=1e-6)
+    assert sichuan[pd.Timestamp("2020-11-01")] == pytest.approx(half, abs=1e-6)
     assert xinjiang[pd.Timestamp("2020-04-01")] == pytest.approx(0.551)
+    assert xinjiang[pd.Timestamp("2020-12-01")] == pytest.approx(0.551)
+    methods = p[p["province"] == "Sichuan"].set_index("date")["method"]
+    assert methods[pd.Timestamp("2020-05-01")] == "assumed"
+    assert methods[pd.Timestamp("2020-04-01")] == "anchor"
+    assert methods[pd.Timestamp("2020-07-01")] == "calendar"
+
+
+def test_post_ban_split_from_july_2021():
+    p = province_shares(["2021-06-01", "2021-08-01", "2023-02-01"]).set_index(["date", "province"])
+    june = p.loc[pd.Timestamp("2021-06-01")]
+    assert june.loc["Sichuan", "share_of_china"] == pytest.approx(0.611 / (1 - 0.1233), rel=0.02)
+    for when in ("2021-08-01", "2023-02-01"):  # flat through the year, sourced split
+        month = p.loc[pd.Timestamp(when)]
+        assert month.loc["Xinjiang", "share_of_china"] == pytest.approx(0.5)
+        assert month.loc["Sichuan", "share_of_china"] == pytest.approx(0.1)
+        assert (month["method"] == "post_ban").all()
+    # Inner Mongolia's exit does not remove it after the ban (residual coal mining assumed)
+    assert p.loc[(pd.Timestamp("2021-08-01"), "Inner Mongolia"), "share_of_china"] == pytest.approx(
+        0.05
+    )
+    low = province_shares(["2022-01-01"], post_ban="low-carbon").set_index("province")
+    high = province_shares(["2022-01-01"], post_ban="high-carbon").set_index("province")
+    assert low.loc["Xinjiang", "share_of_china"] < 0.5 < high.loc["Xinjiang", "share_of_china"]
+    assert high.loc[["Sichuan", "Yunnan"], "share_of_china"].sum() == 0.0
+    old = province_shares(["2021-08-01"], post_ban="seasonal", exits="none").set_index("province")
+    assert old.loc["Sichuan", "share_of_china"] == pytest.approx(0.611)
+    with pytest.raises(ParameterError, match="post_ban"):
+        province_shares(["2022-01-01"], post_ban="guess")
+
+
+def test_before_map_dated_points_interpolated_and_flagged():
+    s = country_shares(["2015-06-01", "2019-06-01", "2019-07-01", "2019-08-01"])
+    china = s[s["country"] == "China"].set_index("date")
+    # CoinShares Jun 2019: 0.60 -> Cambridge Sep 2019: 0.7553, linear in months
+    assert china.loc[pd.Timestamp("2015-06-01"), "share"] == pytest.approx(0.60)
+    assert china.loc[pd.Timestamp("2015-06-01"), "method"] == "assumed"
+    step = (0.7553 - 0.60) / 3
+    assert china.loc[pd.Timestamp("2019-07-01"), "share"] == pytest.approx(0.60 + step)
+    assert china.loc[pd.Timestamp("2019-08-01"), "method"] == "interpolated"
+    us = s[(s["country"] == "United States")].set_index("date")["share"]
+    assert (us > 0).all()  # the US keeps its Sep-2019 proportion of the rest
+    assert us[pd.Timestamp("2015-06-01")] == pytest.approx(0.0406 * 0.40 / (1 - 0.7553), rel=1e-3)
 
 
 def test_inner_mongolia_exit_from_may_2021():
@@ -88,7 +134,7 @@ def test_inner_mongolia_exit_from_may_2021():
 
 
 def test_before_map_cbeci_historical_and_carry_back():
-    s = country_shares(["2015-06-01", "2019-08-01"])
+    s = country_shares(["2015-06-01", "2019-08-01"], before="cbeci-historical")
     china = s[s["country"] == "China"]["share"].to_numpy()
     np.testing.assert_allclose(
         china, [0.646745752, 0.668590531]
@@ -165,3 +211,21 @@ def test_electricity_price_lookup():
         "United States", ["2023-08-01"], kind="miner_power_cost", entity="Riot Platforms"
     )
     assert riot["price_usd_per_kwh"].item() == pytest.approx(0.017)
+
+
+def test_month_flags_cover_every_month_outside_the_map():
+    from hashcarbon.geography import MONTH_FLAGS, month_flags
+
+    months = pd.date_range("2012-01-01", "2026-12-01", freq="MS")
+    f = month_flags(months).set_index("date")
+    assert len(f) == len(months)
+    assert set(f["flag"]) <= set(MONTH_FLAGS)
+    inside = (f.index >= MAP_START) & (f.index <= MAP_END)
+    assert (f.loc[inside, "flag"] == "observed").all()
+    assert (f.loc[~inside, "flag"] != "observed").all()  # every other month is flagged
+    assert f.loc[pd.Timestamp("2018-01-01"), "flag"] == "assumed"
+    assert f.loc[pd.Timestamp("2019-07-01"), "flag"] == "interpolated"
+    assert f.loc[pd.Timestamp("2023-01-01"), "flag"] == "interpolated"
+    assert f.loc[pd.Timestamp("2026-06-01"), "flag"] == "carried"
+    assert f.loc[pd.Timestamp("2022-03-01"), "china_flag"] == "post_ban"
+    assert f.loc[pd.Timestamp("2020-05-01"), "china_flag"] == "assumed"

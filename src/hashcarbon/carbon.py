@@ -271,7 +271,42 @@ WORLD_MIX_REGIONS: tuple[str, ...] = ("Other", "Germany", "Ireland")
 #: Chinese regions of :func:`hashcarbon.geography.country_province_shares` without
 #: a provincial mix in table ``china_province_mix``; they take China's national mix.
 CHINA_NATIONAL_MIX_REGIONS: tuple[str, ...] = ("Rest of China",)
-ACCOUNTINGS = ("average", "marginal")
+ACCOUNTINGS = ("average", "marginal", "survey")
+
+#: Cambridge Digital Mining Industry Report (Apr 2025): survey of 49 firms (about 48 %
+#: of the network hash rate, 268 EH/s), Jun-Sep 2024. Figures as published; the mix is
+#: the **miners' self-report** (it mixes grid, on-site, off-grid and contracted supply).
+#: Sources: https://www.jbs.cam.ac.uk/faculty-research/centres/alternative-finance/publications/cambridge-digital-mining-industry-report/ ;
+#: https://atlas21.com/bitcoin-mining-reaches-52-4-sustainable-energy-use-cambridge-study ;
+#: https://www.satoshoz.com/post/inside-the-2025-cambridge-digital-mining-report-energy-emissions-and-the-evolution-of-bitcoin-min ;
+#: respondents' countries: https://coingeek.com/btc-miners-worry-about-cheap-power-abuse-of-tariff-powers
+SURVEY_2025: dict = {
+    "label": "miners' self-report: Cambridge Digital Mining Industry Report, Apr 2025 (49 firms, 48 % of hash rate)",
+    "year": 2024,
+    "energy_twh": 138.0,
+    "emissions_mt": 39.8,
+    "sustainable_share": 0.524,
+    "sample_hashrate_share": 0.48,
+    "off_grid_share": 0.26,
+    # published shares; "solar" takes the unpublished remainder of the 42.6 % renewables
+    # (42.6 - 23.4 - 15.4 = 3.8 points, assumption: solar and other renewables)
+    "mix": {
+        "hydro": 0.234,
+        "wind": 0.154,
+        "solar": 0.038,
+        "nuclear": 0.098,
+        "gas": 0.382,
+        "coal": 0.089,
+    },
+    # respondents' hash rate by country; the unnamed 11.8 % takes the World mix
+    "geography": {
+        "United States": 0.754,
+        "Canada": 0.071,
+        "Paraguay": 0.034,
+        "Russia": 0.023,
+        "World": 0.118,
+    },
+}
 
 
 def _year_array(months: pd.DatetimeIndex) -> np.ndarray:
@@ -308,7 +343,8 @@ def location_table(months, **geography_options) -> pd.DataFrame:
     months : array-like of date-like
         Months wanted (any day of the month).
     **geography_options
-        ``before``, ``after``, ``exits``: the geography assumptions.
+        ``before``, ``after``, ``exits``, ``post_ban``: the geography assumptions
+        (:func:`hashcarbon.geography.country_province_shares`).
 
     Returns
     -------
@@ -563,6 +599,211 @@ def monthly_accounting(
     }
 
 
+def survey_mix(survey: dict | None = None, sources: Sequence[str] | None = None) -> np.ndarray:
+    """A survey's self-reported electricity mix as an array over ``sources``.
+
+    Parameters
+    ----------
+    survey : dict, optional
+        Default :data:`SURVEY_2025` (Cambridge, Apr 2025).
+    sources : sequence of str, optional
+        Source order (default :data:`hashcarbon.grid.SOURCES`).
+
+    Returns
+    -------
+    mix : numpy.ndarray
+        Shares summing to 1 (the published shares sum to 0.995 after rounding; the
+        remainder is spread proportionally). [-]
+    """
+    from hashcarbon import grid
+
+    survey = SURVEY_2025 if survey is None else survey
+    names = list(grid.SOURCES if sources is None else sources)
+    unknown = set(survey["mix"]) - set(names)
+    if unknown:
+        raise InputError(f"survey mix: unknown source(s) {', '.join(sorted(unknown))}")
+    mix = np.array([float(survey["mix"].get(s, 0.0)) for s in names])
+    if np.any(mix < 0) or mix.sum() <= 0:
+        raise InputError("survey mix: shares must be non-negative with a positive sum")
+    return mix / mix.sum()
+
+
+def survey_decomposition(
+    year: int = 2024,
+    method: str = "cbeci-2023",
+    *,
+    survey: dict | None = None,
+    factors="ccaf",
+    project: pd.Series | dict | None = None,
+) -> pd.DataFrame:
+    r"""Step-by-step bridge from the project's location-based estimate to a survey's figures.
+
+    Each row changes one assumption of the row before it, so the change in
+    emissions is attributed to that step (the order matters; it is the order of
+    the issue: energy, geography, sample, own mix, residual).
+
+    Parameters
+    ----------
+    year : int, default 2024
+        Year of the project's estimate (the survey's year).
+    method : str, default "cbeci-2023"
+        Energy estimator of :func:`estimate`.
+    survey : dict, optional
+        Default :data:`SURVEY_2025` (Cambridge Digital Mining Industry Report, Apr 2025).
+    factors : {"ccaf", "ipcc"} or dict
+        Emission factors for the geography and own-mix steps. [gCO2e/kWh]
+    project : mapping, optional
+        A yearly row of :func:`estimate` (``energy_twh_best``, ``emissions_mt_best``,
+        ``sustainable_share``) to start from instead of running it.
+
+    Returns
+    -------
+    steps : pandas.DataFrame
+        Columns ``step``, ``description``, ``energy_twh`` [TWh], ``intensity_g_per_kwh``
+        [gCO2e/kWh], ``emissions_mt`` [Mt CO2e], ``sustainable_share`` [0-1],
+        ``delta_emissions_mt`` [Mt CO2e, against the previous cumulative step] and
+        ``cumulative`` (False for the side row ``sample_network``).
+
+    Notes
+    -----
+    Steps: ``project`` (network, location-based, project geography); ``energy``
+    (the survey's 138 TWh at the project's intensity); ``geography`` (the
+    respondents' countries -- US 75.4 %, Canada 7.1 %, Paraguay 3.4 %, Russia
+    2.3 %, rest at the World mix -- at location-based grid averages: this is the
+    survey's sample extrapolated to the network); ``sample_network`` (side row,
+    not cumulative: the 48 % sample at that intensity and the other 52 % at the
+    project's intensity); ``own_mix`` (the self-reported mix at the same factors:
+    the market-based claims, on-site and off-grid supply -- 26 % of the sample's
+    hash rate is off-grid, flare gas included -- that the survey does not
+    separate); ``survey`` (the published 39.8 Mt, the residual being the survey's
+    own factors and rounding).
+    """
+    from hashcarbon import grid
+
+    survey = SURVEY_2025 if survey is None else survey
+    if project is None:
+        row = estimate(
+            method, start=f"{int(year)}-01-01", end=f"{int(year)}-12-31", freq="year"
+        ).iloc[0]
+    else:
+        row = pd.Series(project)
+    e0 = float(row["energy_twh_best"])
+    m0 = float(row["emissions_mt_best"])
+    i0 = m0 * 1e3 / e0
+    s0 = float(row["sustainable_share"])
+    sources = list(grid.SOURCES)
+    fac_d = grid.emission_factors(factors)
+    fac = np.array([fac_d[s] for s in sources])
+    geo = survey["geography"]
+    frame = grid.mix_shares(
+        list(geo),
+        [int(year)],
+        vintages=("owid_bp_ember_2022", "owid_ccaf_repo_2024"),
+        max_fallback_years=None,
+    )
+    by_country = {
+        r.country: np.array([getattr(r, f"{s}_share") for s in sources]) for r in frame.itertuples()
+    }
+    lookup = {k.lower(): v for k, v in by_country.items()}
+    weights = np.array([float(v) for v in geo.values()])
+    mixes = []
+    for name in geo:
+        if name.lower() not in lookup:
+            raise InputError(f"survey geography: no generation mix for {name!r} in table grid_mix")
+        mixes.append(lookup[name.lower()])
+    geo_mix = (weights[:, None] * np.array(mixes)).sum(axis=0) / weights.sum()
+    i_geo = float(geo_mix @ fac)
+    s_geo = float(sustainable_share(geo_mix, sources))
+    own = survey_mix(survey, sources)
+    i_own = float(own @ fac)
+    e1 = float(survey["energy_twh"])
+    c = float(survey["sample_hashrate_share"])
+    i_sample = c * i_geo + (1 - c) * i0
+    s_sample = c * s_geo + (1 - c) * s0
+    rows = [
+        (
+            "project",
+            "project estimate: network, location-based, project geography",
+            e0,
+            i0,
+            s0,
+            True,
+        ),
+        ("energy", "survey's electricity (138 TWh) at the project's intensity", e1, i0, s0, True),
+        (
+            "geography",
+            "respondents' countries (US 75.4 %, Canada 7.1 %, ...) at location-based grid "
+            "averages: the 48 % sample extrapolated to the network",
+            e1,
+            i_geo,
+            s_geo,
+            True,
+        ),
+        (
+            "sample_network",
+            "side row: the 48 % sample at that intensity, the other 52 % at the project's",
+            e1,
+            i_sample,
+            s_sample,
+            False,
+        ),
+        (
+            "own_mix",
+            "miners' self-reported mix (market-based claims, on-site and off-grid incl. flare "
+            "gas; not separable in the published figures) at the same factors",
+            e1,
+            i_own,
+            float(sustainable_share(own, sources)),
+            True,
+        ),
+        (
+            "survey",
+            "published survey figures (residual: the survey's own factors, rounding)",
+            e1,
+            float(survey["emissions_mt"]) * 1e3 / e1,
+            float(survey["sustainable_share"]),
+            True,
+        ),
+    ]
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "step",
+            "description",
+            "energy_twh",
+            "intensity_g_per_kwh",
+            "sustainable_share",
+            "cumulative",
+        ],
+    )
+    out["emissions_mt"] = out["energy_twh"] * out["intensity_g_per_kwh"] / 1e3
+    prev = out["emissions_mt"].where(out["cumulative"]).ffill().shift(1)
+    prev[~out["cumulative"]] = (
+        out["emissions_mt"].where(out["cumulative"]).ffill()[~out["cumulative"]]
+    )
+    out["delta_emissions_mt"] = out["emissions_mt"] - prev
+    out = out[
+        [
+            "step",
+            "description",
+            "energy_twh",
+            "intensity_g_per_kwh",
+            "emissions_mt",
+            "sustainable_share",
+            "delta_emissions_mt",
+            "cumulative",
+        ]
+    ]
+    out.attrs["survey"] = survey["label"]
+    out.attrs["units"] = {
+        "energy_twh": "TWh",
+        "intensity_g_per_kwh": "gCO2e/kWh",
+        "emissions_mt": "Mt CO2e",
+        "share": "1",
+    }
+    return out
+
+
 BY = ("none", "country", "region")
 
 
@@ -607,7 +848,13 @@ def estimate(
     freq : {"day", "month", "year"}
     factors : {"ccaf", "ipcc"} or dict
         Emission-factor set. [gCO2e/kWh]
-    accounting : {"average", "marginal"}
+    accounting : {"average", "marginal", "survey"}
+        ``survey``: in the survey's year (2024) Bitcoin's mix is the **miners'
+        self-reported mix** of Cambridge's 2025 industry survey
+        (:data:`SURVEY_2025`: 49 firms, 48 % of the hash rate; not location-based),
+        at the chosen factors; other years stay location-based. A column
+        ``accounting_basis`` says which (``self-report``, ``location-based``,
+        ``mixed``). Only with ``by="none"``.
     by : {"none", "country", "region"}
         ``country`` groups China's provinces into China; ``region`` keeps them.
     catalogue : {"full", "cbeci"}
@@ -667,6 +914,16 @@ def estimate(
     pos = pd.Index(acc["months"]).get_indexer(month_of_day)
     sources = acc["sources"]
     keys = _period_key(daily["date"], freq)
+    basis_month = np.full(len(acc["months"]), "location-based", dtype=object)
+    if accounting == "survey":
+        if by != "none":
+            raise InputError("by: accounting 'survey' gives network totals only; use by='none'")
+        own = np.append(survey_mix(SURVEY_2025, sources[:-1]), 0.0)
+        hit = pd.DatetimeIndex(acc["months"]).year == SURVEY_2025["year"]
+        acc["mix"] = acc["mix"].copy()
+        acc["mix"][hit] = own
+        acc["intensity"] = intensity_from_mix(acc["mix"], acc["factors"])
+        basis_month[hit] = "self-report"
     provenance = {
         "hashcarbon_version": __version__,
         "method": method,
@@ -674,7 +931,9 @@ def estimate(
         if isinstance(price_usd_per_kwh, pd.Series)
         else float(price_usd_per_kwh),
         "factors": factors if isinstance(factors, str) else "user-supplied",
-        "accounting": accounting,
+        "accounting": accounting
+        if accounting != "survey"
+        else f"survey in {SURVEY_2025['year']} ({SURVEY_2025['label']}), average otherwise",
         "catalogue": catalogue,
         "data_versions": energy._data_versions(),
     }
@@ -705,6 +964,11 @@ def estimate(
         res["renewable_share"] = sustainable_share(shares, sources, "renewable")
         for k, s in enumerate(sources):
             res[f"{s}_share"] = shares[:, k]
+        if accounting == "survey":
+            basis = pd.Series(basis_month[pos]).groupby(keys, sort=True)
+            res["accounting_basis"] = basis.agg(
+                lambda b: b.iloc[0] if b.nunique() == 1 else "mixed"
+            ).to_numpy()
     else:
         regions = acc["regions"]
         labels = acc["countries"] if by == "country" else regions

@@ -57,9 +57,11 @@ from hashcarbon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
 
 __all__ = [
     "AGE_WEIGHTS_2023",
+    "BASKETS",
     "CBECI_MAX_AGE_DAYS",
     "CBECI_REFERENCE_PRICE_USD_PER_KWH",
     "DIGICONOMIST_ELECTRICITY_SHARE",
+    "MANUFACTURER_SHARE_POINTS",
     "METHODS",
     "age_weights_2023",
     "aggregate",
@@ -68,6 +70,7 @@ __all__ = [
     "economic",
     "eligible_models",
     "estimate",
+    "manufacturer_shares",
     "profitability_threshold_j_per_th",
     "to_dataset",
     "trailing_mean",
@@ -92,6 +95,70 @@ DIGICONOMIST_ELECTRICITY_SHARE: float = 0.60
 
 #: Method names accepted by :func:`estimate` (short names ``"v1"``/``"2023"`` also work).
 METHODS: tuple[str, ...] = ("cbeci-v1", "cbeci-2023", "economic")
+
+#: Baskets of :func:`cbeci`: ``equal`` (Cambridge's rule) or ``shipment`` (manufacturer
+#: market shares, see :data:`MANUFACTURER_SHARE_POINTS`).
+BASKETS: tuple[str, ...] = ("equal", "shipment")
+
+#: Dated, sourced market shares of the ASIC manufacturers (share of hardware sold or of the
+#: network hash rate, as each source states), for the ``shipment`` basket.  Between points
+#: a manufacturer's share is linear in the year, held before the first and after the last
+#: point.  ``Other`` (every other manufacturer) is given directly; the named manufacturers
+#: are scaled to fill ``1 - Other``.  Rows: (manufacturer, year, share, source).
+MANUFACTURER_SHARE_POINTS: tuple[tuple[str, int, float, str], ...] = (
+    (
+        "Bitmain",
+        2017,
+        0.75,
+        "Bitmain's own estimate via Frost & Sullivan (Jun 2017), quoted in CoinShares, "
+        "'Bitcoin mining network', Dec 2019 (https://thecoinrise.com/chinese-bitcoin-miners-"
+        "control-65-of-the-crypto-power-bitmain-decline/); BitMEX Research, Jun 2020",
+    ),
+    (
+        "Bitmain",
+        2019,
+        0.66,
+        "CoinShares, Dec 2019: Bitmain's share of network hash rate ~66 % "
+        "(https://www.theblockcrypto.com/post/50274/)",
+    ),
+    (
+        "Bitmain",
+        2024,
+        0.82,
+        "Cambridge Digital Mining Industry Report, Apr 2025: Bitmain 82 % of respondents' "
+        "ASICs (estimators research note, section 2.6)",
+    ),
+    (
+        "Canaan",
+        2017,
+        0.209,
+        "Canaan F-1 (SEC, Oct 2019): ~294,500 units shipped in 2017, 20.9 % of the market "
+        "(via https://www.capitalwatch.com/article-4592-1.html)",
+    ),
+    (
+        "Canaan",
+        2018,
+        0.219,
+        "Canaan F-1 (SEC, Oct 2019): 21.9 % of computing power sold in 2018 "
+        "(via https://www.capitalwatch.com/article-4592-1.html)",
+    ),
+    (
+        "MicroBT",
+        2019,
+        0.30,
+        "CoinDesk via Cointelegraph, Feb 2020: ~600,000 Whatsminer M20 sold in 2019, about "
+        "30 % of the network's hash power (https://cointelegraph.com.cach3.com/news/"
+        "bitmains-market-dominance-challenged-by-microbt.html)",
+    ),
+    (
+        "Other",
+        2023,
+        0.046,
+        "Bitmain, MicroBT and Canaan 95.4 % of computing power sold as of Dec 2023 "
+        "(Bloomberg, quoted at https://megalodon.jp/ref/2025-0619-1915-58/https://x.com:443/"
+        "Byron_Wan/status/1935498771213025750)",
+    ),
+)
 
 _BOUNDS = ("lower", "best", "upper")
 _FREQS = ("day", "month", "year")
@@ -406,6 +473,74 @@ def eligible_models(
 # --------------------------------------------------------------------------------------------
 # vectorised CBECI core
 # --------------------------------------------------------------------------------------------
+def manufacturer_shares(
+    years, points: Sequence[tuple[str, int, float, str]] = MANUFACTURER_SHARE_POINTS
+) -> pd.DataFrame:
+    r"""Market share of each ASIC manufacturer by year, from dated points.
+
+    Parameters
+    ----------
+    years : array-like of int
+        Calendar years wanted.
+    points : sequence of (manufacturer, year, share, source), optional
+        Default :data:`MANUFACTURER_SHARE_POINTS`.  Must include ``"Other"``.
+
+    Returns
+    -------
+    shares : pandas.DataFrame
+        Index ``year``, one column per manufacturer and ``Other``; rows sum to 1. [0-1]
+
+    Notes
+    -----
+    Each manufacturer's share is interpolated linearly in the year between its points and
+    held beyond them; the named manufacturers are then scaled to sum to
+    :math:`1 - s_\mathrm{Other}`.  The sources measure different things (units
+    shipped, computing power sold, share of the network, share of surveyed fleets), so
+    the result is a documented approximation, not a shipment census.
+
+    Examples
+    --------
+    >>> s = manufacturer_shares([2023])
+    >>> round(float(s.loc[2023].sum()), 9), round(float(s.loc[2023, "Other"]), 3)
+    (1.0, 0.046)
+    """
+    yrs = np.atleast_1d(np.asarray(years, dtype=float))
+    frame = pd.DataFrame(list(points), columns=["manufacturer", "year", "share", "source"])
+    if "Other" not in set(frame["manufacturer"]):
+        raise ParameterError("points: expected at least one 'Other' share")
+    bad = frame[(frame["share"] < 0) | (frame["share"] >= 1)]
+    if len(bad):
+        raise ParameterError(f"points: share of {bad.iloc[0].manufacturer} must lie in [0, 1)")
+    cols = {}
+    for name, rows in frame.sort_values("year").groupby("manufacturer", sort=False):
+        cols[name] = np.interp(yrs, rows["year"].to_numpy(float), rows["share"].to_numpy(float))
+    out = pd.DataFrame(cols, index=pd.Index(yrs.astype(int), name="year"))
+    named = [c for c in out.columns if c != "Other"]
+    total = out[named].sum(axis=1).to_numpy()
+    out[named] = out[named].to_numpy() * ((1.0 - out["Other"].to_numpy()) / total)[:, None]
+    return out[[*sorted(named), "Other"]]
+
+
+def _basket_weights(days: np.ndarray, manufacturers: Any, n_models: int):
+    """(year start days, share matrix (Y, G), group code per model) for the shipment basket."""
+    names = np.asarray(manufacturers, dtype=object)
+    if names.shape != (n_models,):
+        raise InputError(
+            f"manufacturers: expected one name per model ({n_models}), got shape {names.shape}"
+        )
+    first = int(days[0].astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
+    last = int(days[-1].astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
+    years = np.arange(first, last + 1)
+    shares = manufacturer_shares(years)
+    groups = list(shares.columns)
+    code = np.array(
+        [groups.index(str(n)) if str(n) in groups else groups.index("Other") for n in names],
+        dtype=np.int64,
+    )
+    year_days = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    return year_days, shares.to_numpy(dtype=float), code
+
+
 def _cbeci_core(
     days,
     hashrate_ths,
@@ -422,6 +557,7 @@ def _cbeci_core(
     lag_months,
     weights,
     carry_forward,
+    basket_weights=None,
 ):
     """Vectorised CBECI over prices x days x models. Returns dict of (P, T) arrays."""
     n_days = days.size
@@ -443,6 +579,8 @@ def _cbeci_core(
     if method == "cbeci-2023":
         months = np.arange(_month_index(days[:1])[0], _month_index(days[-1:])[0] + 1)
         breaks.append(months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64))
+    if basket_weights is not None:
+        breaks.append(basket_weights[0])  # manufacturer shares change on 1 January
     starts = np.unique(np.concatenate(breaks))
     starts = starts[(starts >= days[0]) & (starts <= days[-1])]
     seg = np.searchsorted(starts, days, side="right") - 1  # (T,)
@@ -454,6 +592,16 @@ def _cbeci_core(
         w = np.where(valid, w, 0.0)
     else:
         w = valid.astype(float)
+    if basket_weights is not None:
+        # shipment basket: a manufacturer's market share split equally among its
+        # date-valid models (weights depend on dates only, so the prefix sums still hold)
+        year_days, share_yg, code = basket_weights
+        code_s = code[order]
+        yi = np.clip(np.searchsorted(year_days, starts, side="right") - 1, 0, len(year_days) - 1)
+        onehot = (code_s[None, :] == np.arange(share_yg.shape[1])[:, None]).astype(float)
+        n_g = valid.astype(float) @ onehot.T  # (S, G) date-valid models per manufacturer
+        n_m = n_g[:, code_s]
+        w = w * np.where(n_m > 0, share_yg[yi][:, code_s] / np.where(n_m > 0, n_m, 1.0), 0.0)
     n_seg = starts.size
     zeros_col = np.zeros((n_seg, 1))
     cum_n = np.concatenate([zeros_col.astype(np.int64), np.cumsum(valid, axis=1)], axis=1)
@@ -600,6 +748,8 @@ def cbeci(
     lag_months: int = 2,
     age_weights: Sequence[float] = AGE_WEIGHTS_2023,
     carry_forward: str = "power",
+    basket: str = "equal",
+    manufacturers=None,
 ) -> pd.DataFrame:
     r"""Daily electricity use of the Bitcoin network by the CBECI bottom-up model.
 
@@ -638,6 +788,16 @@ def cbeci(
         CBECI's code does (``_smooth_data``); ``"equipment"`` applies the last profitable set to
         the day's hash rate, as the methodology text words Assumption 2.  Before any
         profitable day the power is 0 (CBECI) and the efficiencies are NaN.
+    basket : {"equal", "shipment"}, default "equal"
+        ``"equal"``: every profitable model counts the same (v1) or by age (2023), as
+        Cambridge does.  ``"shipment"`` (not Cambridge's): each model's weight is also
+        its manufacturer's market share (:func:`manufacturer_shares`, from public
+        filings and reports) divided by that manufacturer's number of date-valid
+        models, so a manufacturer's share of the basket does not grow with the number
+        of rows it has in the catalogue.  The bounds are unchanged.
+    manufacturers : array-like of str, optional
+        Manufacturer of each model (length M); required with ``basket="shipment"``.
+        Names not in :data:`MANUFACTURER_SHARE_POINTS` count as ``Other``.
 
     Returns
     -------
@@ -687,7 +847,14 @@ def cbeci(
         carry_forward,
     )
     prices = _price_matrix(price_usd_per_kwh, days.size)
-    out = _cbeci_core(days, h, rev, rel, eff, prices, **opts)
+    if basket not in BASKETS:
+        raise ParameterError(f"basket: expected one of {', '.join(BASKETS)}, got {basket!r}")
+    bw = None
+    if basket == "shipment":
+        if manufacturers is None:
+            raise ParameterError("manufacturers: required with basket='shipment'")
+        bw = _basket_weights(days, manufacturers, eff.size)
+    out = _cbeci_core(days, h, rev, rel, eff, prices, **opts, basket_weights=bw)
     out = {name: arr[0] for name, arr in out.items()}
     out["price_usd_per_kwh"] = prices[0]
     out["hashrate_ths"] = h
@@ -955,6 +1122,7 @@ def _provenance(method, opts, *, price, catalogue="user-supplied", data_versions
                 "source": "CBECI, CambridgeAltFin/ccaf_cbeci_api (see hashcarbon.energy docs)",
             }
         )
+        attrs["basket"] = opts.get("basket", "equal")
         if method == "cbeci-2023":
             attrs["lag_months"] = opts["lag_months"]
             attrs["age_weights"] = ", ".join(f"{x:g}" for x in opts["weights"])
@@ -1128,6 +1296,8 @@ def estimate(
         cat = "none"
     else:
         hw = _load_catalogue(catalogue, manufacturer_only)
+        if options.get("basket", "equal") == "shipment" and "manufacturers" not in options:
+            options = {**options, "manufacturers": hw["manufacturer"].astype(str).to_numpy()}
         daily = cbeci(
             dates,
             hashrate_ths,
@@ -1150,6 +1320,7 @@ def estimate(
             options.get("age_weights", AGE_WEIGHTS_2023),
             options.get("carry_forward", "power"),
         )
+        opts["basket"] = options.get("basket", "equal")
         cat = (
             f"{catalogue} ({len(hw)} models with a release date"
             f"{', manufacturer rows only' if manufacturer_only else ''}"

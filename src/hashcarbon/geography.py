@@ -76,8 +76,18 @@ PROVINCES: tuple[str, ...] = (
 SOURCED_EXITS: dict[str, str] = {"Inner Mongolia": "2021-05-01"}
 #: Kinds in ``electricity_prices`` that are add-ons, not prices; skipped when ``kind=None``.
 NON_PRICE_KINDS: frozenset[str] = frozenset({"surcharge", "tax"})
+#: First month of the post-ban provincial split: the provincial shutdown orders of
+#: 9-25 Jun 2021 (china_policy research note, section 1); Cambridge's map has China
+#: at 0 % in Jul-Aug 2021 and ~20 % "underground" from Sep 2021.
+POST_BAN_START = pd.Timestamp("2021-07-01")
+#: Post-ban provincial splits of ``china_province_profile`` (column per option).
+POST_BAN_OPTIONS: dict[str, str] = {
+    "central": "share_of_china",
+    "low-carbon": "share_low_carbon",
+    "high-carbon": "share_high_carbon",
+}
 
-_BEFORE = ("cbeci-historical", "carry-back")
+_BEFORE = ("points", "cbeci-historical", "carry-back")
 _AFTER = ("interpolate-points", "carry-forward")
 
 
@@ -193,6 +203,79 @@ def seasonal_profile(
     return pd.DataFrame(rows, columns=["month", "province", "share_of_china", "method"])
 
 
+def calendar_profile(
+    dry_share_of_china: Mapping[str, float],
+    peak_share_of_china: Mapping[str, float],
+    wet_weight: Mapping[int, float],
+    methods: Mapping[int, str] | None = None,
+) -> pd.DataFrame:
+    r"""Month-of-year split of China's hash rate from a hydrological calendar.
+
+    Parameters
+    ----------
+    dry_share_of_china, peak_share_of_china : mapping of str to float
+        Provincial shares of China's hash rate in the dry season and at the
+        wet-season peak (same provinces, each summing to 1). [0-1]
+    wet_weight : mapping of int to float
+        For each calendar month 1-12, how far the hash rate has moved from the
+        dry to the wet split: 0 in the dry season (枯水期), 1 in the flood season
+        (丰水期).  The shipped calendar (``tools/build/china_hydro_calendar.csv``)
+        is Dec-Apr 0, May 0.5, Jun-Oct 1, Nov 0.5: south-west China's hydro
+        calendar of dry (Dec-Apr), normal-flow (May, Nov) and flood (Jun-Oct)
+        months, with half the move in the normal-flow months (an assumption,
+        range 0.25-0.75). [0-1]
+    methods : mapping of int to str, optional
+        Flag per month (default ``"calendar"``).
+
+    Returns
+    -------
+    profile : pandas.DataFrame
+        Columns ``month``, ``province``, ``share_of_china`` [0-1], ``wet_weight``
+        [0-1], ``method``.
+
+    Notes
+    -----
+    :math:`s_p(m) = s_{p,d} + w(m)\,(s_{p,w} - s_{p,d})`; every month sums to 1
+    because both anchors do.
+
+    Examples
+    --------
+    >>> w = {m: 1.0 if 6 <= m <= 10 else 0.5 if m in (5, 11) else 0.0 for m in range(1, 13)}
+    >>> p = calendar_profile({"A": 0.8, "B": 0.2}, {"A": 0.2, "B": 0.8}, w)
+    >>> p[p.province == "B"].share_of_china.round(2).tolist()
+    [0.2, 0.2, 0.2, 0.2, 0.5, 0.8, 0.8, 0.8, 0.8, 0.8, 0.5, 0.2]
+    """
+    if sorted(wet_weight) != list(range(1, 13)):
+        raise ParameterError("wet_weight: expected one weight for each month 1-12")
+    weights = np.array([float(wet_weight[m]) for m in range(1, 13)])
+    if np.any(~np.isfinite(weights)) or np.any(weights < 0) or np.any(weights > 1):
+        raise ParameterError("wet_weight: weights must lie in [0, 1]")
+    if set(dry_share_of_china) != set(peak_share_of_china):
+        raise ParameterError(
+            "calendar_profile: dry_share_of_china and peak_share_of_china must name the same provinces"
+        )
+    for label, shares in (
+        ("dry_share_of_china", dry_share_of_china),
+        ("peak_share_of_china", peak_share_of_china),
+    ):
+        values = np.array(list(shares.values()), dtype=float)
+        if np.any(values < 0) or abs(values.sum() - 1.0) > 1e-9:
+            raise ParameterError(f"calendar_profile: {label} must be non-negative and sum to 1")
+    provinces = list(dry_share_of_china)
+    dry = np.array([dry_share_of_china[p] for p in provinces], dtype=float)
+    peak = np.array([peak_share_of_china[p] for p in provinces], dtype=float)
+    rows = []
+    for month, w in zip(range(1, 13), weights, strict=True):
+        share = dry + w * (peak - dry)
+        method = (methods or {}).get(month, "calendar")
+        rows += [
+            (month, p, float(s), float(w), method) for p, s in zip(provinces, share, strict=True)
+        ]
+    return pd.DataFrame(
+        rows, columns=["month", "province", "share_of_china", "wet_weight", "method"]
+    )
+
+
 def scale_remaining(
     dry_share_of_china: Mapping[str, float], fixed_share_of_china: Mapping[str, float]
 ) -> dict[str, float]:
@@ -237,7 +320,7 @@ def _load(name: str, table: pd.DataFrame | None) -> pd.DataFrame:
 def country_shares(
     dates: Any,
     *,
-    before: str = "cbeci-historical",
+    before: str = "points",
     after: str = "interpolate-points",
     map_table: pd.DataFrame | None = None,
     points_table: pd.DataFrame | None = None,
@@ -248,8 +331,14 @@ def country_shares(
     ----------
     dates : array-like of date-like
         Months wanted (any day in the month; duplicates are dropped).
-    before : {"cbeci-historical", "carry-back"}, default "cbeci-historical"
-        Assumption for months before Sep 2019.  ``"cbeci-historical"``: China's
+    before : {"points", "cbeci-historical", "carry-back"}, default "points"
+        Assumption for months before Sep 2019.  ``"points"``: China's share is
+        interpolated linearly in time between the dated, sourced China points of
+        ``mining_map_points`` (kind ``pre_map_estimate``: CoinShares Nov 2018 and
+        Jun 2019, 0.60) and the Sep 2019 map (0.7553), flagged ``interpolated``; before the
+        first point it is carried back, flagged ``assumed``.  The other countries
+        keep their Sep 2019 map proportions of the non-China remainder (so the
+        US is not 0).  ``"cbeci-historical"``: China's
         share in calendar month *m* is the value CCAF's GHG index uses for *m*
         in its historical interval [2]_ (0.53-0.73; equal to Cambridge's 2020 map
         value for that month); everything else is "Other".  ``"carry-back"``: the
@@ -315,7 +404,10 @@ def country_shares(
 
     early = months[months < MAP_START]
     if len(early):
-        if before == "carry-back":
+        if before == "points":
+            points = _load("mining_map_points", points_table)
+            pieces.append(_interpolate_before(cmap, points, early)[cols])
+        elif before == "carry-back":
             first = cmap[cmap["date"] == MAP_START]
             pieces.append(_repeat(first, early, "assumed")[cols])
         else:
@@ -354,6 +446,38 @@ def country_shares(
     out = out.sort_values(["date", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
     out["date"] = pd.to_datetime(out["date"])
     return out
+
+
+def _interpolate_before(
+    cmap: pd.DataFrame, points: pd.DataFrame, early: pd.DatetimeIndex
+) -> pd.DataFrame:
+    """China from dated pre-map points to the first map month; the rest in Sep-2019 proportions."""
+    first = cmap[cmap["date"] == MAP_START]
+    china0 = float(first.loc[first["country"] == "China", "share"].sum())
+    est = points[
+        (points["kind"] == "pre_map_estimate")
+        & (points["country"] == "China")
+        & (points["date"] < MAP_START)
+    ].sort_values("date")
+    t = _month_number(early)
+    xs = np.concatenate([_month_number(est["date"]), _month_number(pd.DatetimeIndex([MAP_START]))])
+    ys = np.concatenate([est["share"].to_numpy(dtype=float), [china0]])
+    china = np.interp(t, xs, ys)  # constant before the first point = carried back
+    method = np.where(t >= xs[0], "interpolated", "assumed")
+    rest = first[first["country"] != "China"]
+    rest_share = rest["share"].to_numpy(dtype=float)
+    rest_share = rest_share / rest_share.sum()
+    n = len(rest)
+    frame = pd.DataFrame(
+        {
+            "date": np.repeat(early.values, n + 1),
+            "country": np.tile(["China", *rest["country"]], len(early)),
+            "iso3": np.tile(["CHN", *rest["iso3"]], len(early)),
+            "share": np.column_stack([china, (1.0 - china)[:, None] * rest_share[None, :]]).ravel(),
+            "method": np.repeat(method, n + 1),
+        }
+    )
+    return frame
 
 
 def _repeat(rows: pd.DataFrame, months: pd.DatetimeIndex, method: str) -> pd.DataFrame:
@@ -438,6 +562,7 @@ def province_shares(
     *,
     exits: str | Mapping[str, Any] | None = "sourced",
     profile: pd.DataFrame | None = None,
+    post_ban: str = "central",
 ) -> pd.DataFrame:
     r"""Monthly split of China's hash rate by province (seasonal profile).
 
@@ -452,20 +577,31 @@ def province_shares(
         deadline end-April 2021).  ``"none"`` keeps the pure seasonal profile.
     profile : pandas.DataFrame, optional
         A month-of-year profile (columns ``month``, ``province``, ``share_of_china``,
-        ``method``), e.g. from :func:`seasonal_profile` with another calendar;
-        default: the shipped ``china_province_profile`` table.
+        ``method``), e.g. from :func:`calendar_profile` with another calendar;
+        default: the shipped ``china_province_profile`` table.  A profile with a
+        ``regime`` column supplies its ``post_ban`` rows for months from
+        :data:`POST_BAN_START`; one without applies its rows to every month.
+    post_ban : {"central", "low-carbon", "high-carbon", "seasonal"}, default "central"
+        Provincial split of China's (underground) hash rate from Jul 2021: the
+        sourced post-ban split of ``china_province_profile`` (Xinjiang 0.5,
+        Sichuan 0.1, Yunnan 0.05, Inner Mongolia 0.05, rest of China 0.3, flat
+        through the year), its ``low-carbon`` end (Xinjiang 0.3, Sichuan 0.25,
+        Yunnan 0.15) or ``high-carbon`` end (Xinjiang 0.7, Inner Mongolia 0.15, no
+        hydro provinces); ``"seasonal"`` keeps the pre-ban calendar (the
+        behaviour before this option, unsupported by any source).  With a
+        post-ban split, ``exits`` apply only before Jul 2021.
 
     Returns
     -------
     shares : pandas.DataFrame
         Rows ``date``, ``province``, ``share_of_china`` [0-1], ``method`` (the
-        profile's method, or ``exit`` for a province switched off).
+        profile's method: ``anchor``, ``calendar``, ``assumed`` or ``post_ban``;
+        ``exit`` for a province switched off).
 
     Notes
     -----
-    The same month-of-year profile is applied to every year.  It is anchored on
-    2020 and is an assumption for other years, including the underground mining
-    after the June 2021 ban, whose provincial split is not published.
+    The month-of-year calendar is anchored on CCAF's 2020 figures and applied to
+    every pre-ban year (an assumption for 2009-2019 and the first half of 2021).
 
     Examples
     --------
@@ -475,11 +611,38 @@ def province_shares(
     """
     months = _months(dates)
     prof = _load("china_province_profile", profile)
+    if post_ban not in (*POST_BAN_OPTIONS, "seasonal"):
+        raise ParameterError(
+            f"post_ban: unknown option {post_ban!r}; expected one of "
+            f"{', '.join((*POST_BAN_OPTIONS, 'seasonal'))}"
+        )
     exit_at = _resolve_exits(exits)
     moy = pd.DataFrame({"date": months, "month": months.month})
-    out = moy.merge(prof, on="month", how="left").drop(columns="month")
+    cols = ["month", "province", "share_of_china", "method"]
+    if "regime" in prof.columns:
+        pre = prof[prof["regime"] == "pre_ban"][cols]
+        if post_ban == "seasonal":
+            post = pre
+        else:
+            post = prof[prof["regime"] == "post_ban"].copy()
+            post["share_of_china"] = post[POST_BAN_OPTIONS[post_ban]]
+            post = post[cols]
+        late = moy["date"] >= POST_BAN_START
+        out = pd.concat(
+            [
+                moy[~late].merge(pre, on="month", how="left"),
+                moy[late].merge(post, on="month", how="left"),
+            ],
+            ignore_index=True,
+        ).drop(columns="month")
+        out = out.sort_values("date", kind="stable").reset_index(drop=True)
+    else:
+        out = moy.merge(prof[cols], on="month", how="left").drop(columns="month")
+    exit_before = POST_BAN_START if ("regime" in prof.columns and post_ban != "seasonal") else None
     for province, when in exit_at.items():
         hit = (out["province"] == province) & (out["date"] >= when)
+        if exit_before is not None:
+            hit &= out["date"] < exit_before
         out.loc[hit, "share_of_china"] = 0.0
         out.loc[hit, "method"] = "exit"
     total = out.groupby("date")["share_of_china"].transform("sum")
@@ -494,9 +657,10 @@ def province_shares(
 def country_province_shares(
     dates: Any,
     *,
-    before: str = "cbeci-historical",
+    before: str = "points",
     after: str = "interpolate-points",
     exits: str | Mapping[str, Any] | None = "sourced",
+    post_ban: str = "central",
 ) -> pd.DataFrame:
     """Location shares with China split into provinces: countries plus Chinese provinces.
 
@@ -509,7 +673,7 @@ def country_province_shares(
         Months wanted.
     before, after : str
         Assumptions outside Cambridge's map window; see :func:`country_shares`.
-    exits : see :func:`province_shares`.
+    exits, post_ban : see :func:`province_shares`.
 
     Returns
     -------
@@ -528,7 +692,7 @@ def country_province_shares(
     [0.4085]
     """
     countries = country_shares(dates, before=before, after=after)
-    provinces = province_shares(countries["date"].unique(), exits=exits)
+    provinces = province_shares(countries["date"].unique(), exits=exits, post_ban=post_ban)
     china = countries[countries["country"] == "China"].merge(provinces, on="date")
     china["share"] = china["share"] * china["share_of_china"]
     china = china.rename(
@@ -540,6 +704,47 @@ def country_province_shares(
     cols = ["date", "region", "country", "iso3", "share", "method", "province_method"]
     out = pd.concat([china[cols], rest[cols]], ignore_index=True)
     return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+#: Month flags of :func:`month_flags`, from the best to the weakest evidence.
+MONTH_FLAGS: tuple[str, ...] = ("observed", "interpolated", "carried", "assumed")
+
+
+def month_flags(dates: Any, **options: Any) -> pd.DataFrame:
+    """One evidence flag per month, for drawing observed and estimated months differently.
+
+    Parameters
+    ----------
+    dates : array-like of date-like
+        Months wanted.
+    **options
+        ``before``, ``after``, ``exits``, ``post_ban``: see :func:`country_province_shares`.
+
+    Returns
+    -------
+    flags : pandas.DataFrame
+        ``date``; ``flag``: the evidence of the month's country split
+        (``observed`` = Cambridge's map, Sep 2019 - Jan 2022; ``interpolated`` =
+        between dated, sourced points; ``carried`` = held after the last point,
+        Oct 2025; ``assumed`` = before any point, i.e. before CoinShares' Nov 2018
+        estimate);
+        ``china_flag``: the provincial split's method (``anchor``, ``calendar``,
+        ``assumed`` for the half-way months May and Nov, ``post_ban``, ``exit``).
+
+    Examples
+    --------
+    >>> month_flags(["2017-01-01", "2019-07-01", "2020-05-01", "2024-01-01"]).flag.tolist()
+    ['assumed', 'interpolated', 'observed', 'interpolated']
+    """
+    shares = country_province_shares(dates, **options)
+    # the residual "Other" carries the month's evidence: it is observed on the map,
+    # interpolated up to the last dated point, carried after it and assumed before any
+    flag = shares[shares["country"] == "Other"].groupby("date")["method"].first()
+    china = shares[shares["country"] == "China"].groupby("date")["province_method"]
+    china_flag = china.agg(lambda m: "exit" if (m == "exit").all() else m[m != "exit"].iloc[0])
+    out = pd.DataFrame({"date": flag.index, "flag": flag.to_numpy()})
+    out["china_flag"] = out["date"].map(china_flag).fillna("")
+    return out.reset_index(drop=True)
 
 
 def electricity_price(
@@ -648,12 +853,17 @@ __all__ = [
     "MAP_COUNTRIES",
     "MAP_END",
     "MAP_START",
+    "MONTH_FLAGS",
     "NON_PRICE_KINDS",
+    "POST_BAN_OPTIONS",
+    "POST_BAN_START",
     "PROVINCES",
     "SOURCED_EXITS",
+    "calendar_profile",
     "country_province_shares",
     "country_shares",
     "electricity_price",
+    "month_flags",
     "province_shares",
     "scale_remaining",
     "seasonal_profile",

@@ -8,7 +8,9 @@ Tables written (``src/hashcarbon/data/tables``):
 * ``mining_map_points.csv`` -- dated, sourced shares outside that window
   (every row of ``geography_points.csv`` except the provincial anchors).
 * ``china_province_profile.csv`` -- month-of-year provincial split of China's hash
-  rate, built by :func:`hashcarbon.geography.seasonal_profile` from the anchors.
+  rate: before the ban, CCAF's 2020 dry/wet anchors moved by the sourced hydro
+  calendar ``china_hydro_calendar.csv`` (:func:`hashcarbon.geography.calendar_profile`);
+  from Jul 2021, the sourced post-ban split ``china_post_ban_split.csv``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,20 @@ from pathlib import Path
 import pandas as pd
 
 from build._common import write_table
-from hashcarbon.geography import MAP_COUNTRIES, PROVINCES, scale_remaining, seasonal_profile
+from hashcarbon.geography import MAP_COUNTRIES, PROVINCES, calendar_profile, scale_remaining
 
 HERE = Path(__file__).resolve().parent
 POINTS = HERE / "geography_points.csv"
+#: Month-by-month hydro calendar of south-west China, each month with its source.
+CALENDAR = HERE / "china_hydro_calendar.csv"
+#: Post-ban (Jul 2021 on) provincial split with a low- and high-carbon end, each row sourced.
+POST_BAN = HERE / "china_post_ban_split.csv"
+#: Source of the dry and wet anchors (CCAF), prefixed to each month's calendar source.
+ANCHOR_SOURCE = (
+    "anchors: CCAF launch view Apr 2020 (https://fintechzoom.com/fintech_news_bitcoin-news/"
+    "bitcoin-hash-rate-65-is-concentrated-in-china/) and CCAF blog 15 Jul 2021 "
+    "(https://www.jbs.cam.ac.uk/insight/2021/new-data-reveals-timeline-of-chinas-bitcoin-mining-exodus/)"
+)
 
 #: CCAF export names -> canonical English names; asterisked names are VPN/proxy suspects.
 COUNTRY_NAMES = {
@@ -118,17 +130,57 @@ def province_anchors(pts: pd.DataFrame) -> tuple[dict[str, float], dict[str, flo
     return dry, peak
 
 
-def build_profile(pts: pd.DataFrame) -> pd.DataFrame:
-    dry, peak = province_anchors(pts)
-    prof = seasonal_profile(dry, peak)
-    prof["share_of_china"] = prof["share_of_china"].round(6)
-    # keep exact closure after rounding: put the rounding residue on "Rest of China"
+def _close(prof: pd.DataFrame, column: str) -> None:
+    """Round to 1e-6 and put the rounding residue on "Rest of China" (exact closure)."""
+    prof[column] = prof[column].round(6)
     rest = prof["province"] == "Rest of China"
-    others = prof[~rest].groupby("month")["share_of_china"].sum()
-    prof.loc[rest, "share_of_china"] = (
-        (1.0 - prof.loc[rest, "month"].map(others)).round(6).to_numpy()
-    )
-    return prof
+    others = prof[~rest].groupby("month")[column].sum()
+    prof.loc[rest, column] = (1.0 - prof.loc[rest, "month"].map(others)).round(6).to_numpy()
+
+
+def build_profile(pts: pd.DataFrame) -> pd.DataFrame:
+    """Pre-ban calendar profile (72 rows) and post-ban split (72 rows), each row sourced."""
+    dry, peak = province_anchors(pts)
+    cal = pd.read_csv(CALENDAR)
+    if sorted(cal["month"]) != list(range(1, 13)):
+        raise ValueError("china_hydro_calendar.csv: expected one row per month 1-12")
+    weights = dict(zip(cal["month"], cal["wet_weight"], strict=True))
+    methods = dict(zip(cal["month"], cal["method"], strict=True))
+    pre = calendar_profile(dry, peak, weights, methods)
+    _close(pre, "share_of_china")
+    pre["share_low_carbon"] = pre["share_of_china"]
+    pre["share_high_carbon"] = pre["share_of_china"]
+    src = dict(zip(cal["month"], cal["source"], strict=True))
+    pre["source"] = pre["month"].map(lambda m: f"calendar: {src[m]}; {ANCHOR_SOURCE}")
+    pre.insert(0, "regime", "pre_ban")
+
+    split = pd.read_csv(POST_BAN)
+    if sorted(split["province"]) != sorted(PROVINCES):
+        raise ValueError(f"china_post_ban_split.csv: expected the provinces {PROVINCES}")
+    post = pd.concat([split.assign(month=m) for m in range(1, 13)], ignore_index=True)
+    post = post.rename(columns={"share_central": "share_of_china"})
+    for col in ("share_of_china", "share_low_carbon", "share_high_carbon"):
+        _close(post, col)
+    post["wet_weight"] = float("nan")
+    post["method"] = "post_ban"
+    post["source"] = post["source"] + "; " + post["note"]
+    post.insert(0, "regime", "post_ban")
+    cols = [
+        "regime",
+        "month",
+        "province",
+        "share_of_china",
+        "share_low_carbon",
+        "share_high_carbon",
+        "wet_weight",
+        "method",
+        "source",
+    ]
+    order = {p: i for i, p in enumerate(PROVINCES)}
+    out = pd.concat([pre[cols], post[cols]], ignore_index=True)
+    out["_o"] = out["province"].map(order)
+    out = out.sort_values(["regime", "month", "_o"], ascending=[False, True, True], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)
 
 
 def build(shared_data: Path, out_dir: Path) -> list[Path]:

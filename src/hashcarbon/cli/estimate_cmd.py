@@ -11,7 +11,7 @@ from hashcarbon.errors import InputError
 METHODS = ("cbeci-v1", "cbeci-2023", "economic")
 FREQS = ("day", "month", "year")
 FACTORS = ("ccaf", "ipcc")
-ACCOUNTINGS = ("average", "marginal")
+ACCOUNTINGS = ("average", "marginal", "survey")
 BYS = ("none", "country", "region")
 CATALOGUES = ("full", "cbeci")
 
@@ -27,6 +27,7 @@ TABLE_COLUMNS = [
     "intensity_g_per_kwh",
     "sustainable_share",
     "renewable_share",
+    "accounting_basis",
 ]
 
 
@@ -45,7 +46,10 @@ def estimate(
         "ccaf", "--factors", help="Emission factors: ccaf (Cambridge 2022) or ipcc."
     ),
     accounting: str = typer.Option(
-        "average", "--accounting", help="average (grid factors) or marginal (curtailed hydro ~0)."
+        "average",
+        "--accounting",
+        help="average (grid factors), marginal (curtailed hydro ~0) or survey (2024: the miners' "
+        "self-reported mix of Cambridge's 2025 survey, not location-based).",
     ),
     by: str = typer.Option("none", "--by", help="none, country, or region (China by province)."),
     catalogue: str = typer.Option(

@@ -25,12 +25,13 @@ _COUNTRIES = [
 _SHARE = pa.Check.in_range(0.0, 1.0)
 
 
-def _sums_to_one(by: str, column: str, tol: float):
+def _sums_to_one(by: str | list[str], column: str, tol: float):
     def check(df: pd.DataFrame) -> bool:
         return bool(((df.groupby(by)[column].sum() - 1.0).abs() <= tol).all())
 
-    check.__name__ = f"{column}_sums_to_1_per_{by}"
-    return pa.Check(check, error=f"{column} must sum to 1 +/- {tol:g} per {by}")
+    label = by if isinstance(by, str) else "_".join(by)
+    check.__name__ = f"{column}_sums_to_1_per_{label}"
+    return pa.Check(check, error=f"{column} must sum to 1 +/- {tol:g} per {label}")
 
 
 def _unique(cols: list[str]):
@@ -62,7 +63,13 @@ MINING_MAP_POINTS = pa.DataFrameSchema(
         "kind": pa.Column(
             str,
             pa.Check.isin(
-                ["cbeci_historical", "country_estimate", "corroborating", "regional_split"]
+                [
+                    "cbeci_historical",
+                    "country_estimate",
+                    "corroborating",
+                    "regional_split",
+                    "pre_map_estimate",
+                ]
             ),
         ),
         "date": pa.Column("datetime64[ns]"),
@@ -91,6 +98,7 @@ MINING_MAP_POINTS = pa.DataFrameSchema(
 
 CHINA_PROVINCE_PROFILE = pa.DataFrameSchema(
     {
+        "regime": pa.Column(str, pa.Check.isin(["pre_ban", "post_ban"])),
         "month": pa.Column(int, pa.Check.in_range(1, 12)),
         "province": pa.Column(
             str,
@@ -99,12 +107,23 @@ CHINA_PROVINCE_PROFILE = pa.DataFrameSchema(
             ),
         ),
         "share_of_china": pa.Column(float, _SHARE),
-        "method": pa.Column(str, pa.Check.isin(["anchor", "interpolated", "assumed"])),
+        "share_low_carbon": pa.Column(float, _SHARE),
+        "share_high_carbon": pa.Column(float, _SHARE),
+        "wet_weight": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "method": pa.Column(
+            str, pa.Check.isin(["anchor", "calendar", "interpolated", "assumed", "post_ban"])
+        ),
+        "source": pa.Column(str, pa.Check.str_length(min_value=10)),
     },
     checks=[
-        _sums_to_one("month", "share_of_china", 1e-6),
-        _unique(["month", "province"]),
-        pa.Check(lambda df: df["month"].nunique() == 12, error="all 12 months present"),
+        _sums_to_one(["regime", "month"], "share_of_china", 1e-6),
+        _sums_to_one(["regime", "month"], "share_low_carbon", 1e-6),
+        _sums_to_one(["regime", "month"], "share_high_carbon", 1e-6),
+        _unique(["regime", "month", "province"]),
+        pa.Check(
+            lambda df: bool((df.groupby("regime")["month"].nunique() == 12).all()),
+            error="all 12 months present in each regime",
+        ),
     ],
     strict=True,
 )
@@ -149,8 +168,18 @@ SPECS: list = [
         name="china_province_profile",
         filename="china_province_profile.csv",
         schema=CHINA_PROVINCE_PROFILE,
-        description="Month-of-year split of China's hash rate by province (2020 wet/dry anchors)",
+        description="Month-of-year split of China's hash rate by province: sourced hydro calendar on CCAF's 2020 anchors (pre-ban) and a sourced post-ban split",
         coverage_column="month",
-        dtypes={"month": int, "province": str, "share_of_china": float, "method": str},
+        dtypes={
+            "regime": str,
+            "month": int,
+            "province": str,
+            "share_of_china": float,
+            "share_low_carbon": float,
+            "share_high_carbon": float,
+            "wet_weight": float,
+            "method": str,
+            "source": str,
+        },
     ),
 ]
