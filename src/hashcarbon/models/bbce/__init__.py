@@ -735,7 +735,7 @@ def ensemble(
     n_runs : int
         Ensemble size (one vectorised engine call).
     spread : float
-        Relative half-width of the uniform draws (0.10 = +-10 %).
+        Relative half-width of the uniform draws (0.10 = +-10 %). [-]
     seed : int
         Seed of :func:`numpy.random.default_rng`; identical seeds give identical ensembles.
     scenario, closures
