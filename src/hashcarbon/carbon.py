@@ -633,7 +633,7 @@ def estimate(
     Emission bounds apply the best-guess intensity to the lower and upper energy
     bounds; they do not include emission-factor uncertainty.
     """
-    from hashcarbon import __version__, energy
+    from hashcarbon import energy, provenance
 
     if freq not in ("day", "month", "year"):
         raise InputError(f"freq: expected one of day, month, year, got {freq!r}")
@@ -668,7 +668,7 @@ def estimate(
     sources = acc["sources"]
     keys = _period_key(daily["date"], freq)
     provenance = {
-        "hashcarbon_version": __version__,
+        **provenance.software(),
         "method": method,
         "price_usd_per_kwh": "per-date series"
         if isinstance(price_usd_per_kwh, pd.Series)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-import hashcarbon
+from hashcarbon import provenance
 from hashcarbon.errors import InputError, ParameterError
 from hashcarbon.sd.expr import (
     BinOp,
@@ -793,7 +793,7 @@ def run(
     attrs = {
         "model": model.name,
         "engine": ENGINE,
-        "hashcarbon_version": hashcarbon.__version__,
+        **provenance.software(),
         "integration_method": "Euler",
         "initial_time": grid.start,
         "final_time": grid.stop,
