@@ -8,6 +8,6 @@ faces (:mod:`hashcarbon.cli`, :mod:`hashcarbon.report`).  Curated data tables
 ship inside :mod:`hashcarbon.data`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

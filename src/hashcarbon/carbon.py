@@ -880,7 +880,7 @@ def estimate(
     Emission bounds apply the best-guess intensity to the lower and upper energy
     bounds; they do not include emission-factor uncertainty.
     """
-    from hashcarbon import __version__, energy
+    from hashcarbon import energy, provenance
 
     if freq not in ("day", "month", "year"):
         raise InputError(f"freq: expected one of day, month, year, got {freq!r}")
@@ -925,7 +925,7 @@ def estimate(
         acc["intensity"] = intensity_from_mix(acc["mix"], acc["factors"])
         basis_month[hit] = "self-report"
     provenance = {
-        "hashcarbon_version": __version__,
+        **provenance.software(),
         "method": method,
         "price_usd_per_kwh": "per-date series"
         if isinstance(price_usd_per_kwh, pd.Series)

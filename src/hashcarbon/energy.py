@@ -1100,12 +1100,12 @@ def aggregate(daily: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
 
 
 def _provenance(method, opts, *, price, catalogue="user-supplied", data_versions=None):
-    import hashcarbon
+    from hashcarbon import provenance
 
     attrs = {
         "method": method,
         "price_usd_per_kwh": price,
-        "hashcarbon_version": hashcarbon.__version__,
+        **provenance.software(),
         "catalogue": catalogue,
         "data_versions": data_versions or "user-supplied arrays",
     }

@@ -645,6 +645,7 @@ def china_province_shares(
     thermal_as : str, default "coal"
         Source whose factor applies to thermal generation (Cambridge: coal).
     max_fallback_years : int or None, default 2
+        As in :func:`mix_shares`. [yr]
 
     Returns
     -------
@@ -891,7 +892,7 @@ def intensity_path(
     factor_set : str or mapping, default "ccaf"
         For ``source="ccaf_mix"``.
     trend_years : int, default 5
-        Points used by ``"linear_trend"``.
+        Points used by ``"linear_trend"``. [yr]
 
     Returns
     -------

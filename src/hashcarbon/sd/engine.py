@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-import hashcarbon
+from hashcarbon import provenance
 from hashcarbon.errors import InputError, ParameterError
 from hashcarbon.sd.expr import (
     BinOp,
@@ -350,11 +350,11 @@ def interp_rows(x, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     x : float or numpy.ndarray of shape (n_runs,)
-        Points to evaluate.
+        Points to evaluate. [unit of the table's input]
     xp : numpy.ndarray of shape (n_points,)
-        Strictly increasing table inputs, shared by all runs.
+        Strictly increasing table inputs, shared by all runs. [unit of the table's input]
     fp : numpy.ndarray of shape (n_runs, n_points)
-        Table outputs, one row per run.
+        Table outputs, one row per run. [unit of the table's output]
 
     Returns
     -------
@@ -793,7 +793,7 @@ def run(
     attrs = {
         "model": model.name,
         "engine": ENGINE,
-        "hashcarbon_version": hashcarbon.__version__,
+        **provenance.software(),
         "integration_method": "Euler",
         "initial_time": grid.start,
         "final_time": grid.stop,

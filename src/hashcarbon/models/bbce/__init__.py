@@ -458,7 +458,7 @@ def run(
 
 
 def _finish(ds: xr.Dataset, scenario, closures, given, seed) -> xr.Dataset:
-    import hashcarbon
+    from hashcarbon import provenance
 
     months = model_months()
     ds = ds.assign_coords(month=("time", np.asarray(ds["time"].values, dtype=float)))
@@ -474,7 +474,7 @@ def _finish(ds: xr.Dataset, scenario, closures, given, seed) -> xr.Dataset:
                 f"{k}={np.ravel(v)[0]:g}" + ("..." if np.size(v) > 1 else "")
                 for k, v in given.items()
             ),
-            "hashcarbon_version": hashcarbon.__version__,
+            **provenance.software(),
             "data_versions": inp.data_versions,
             "seed": "none" if seed is None else int(seed),
             "time_step": "1 month (Euler)",
@@ -735,7 +735,7 @@ def ensemble(
     n_runs : int
         Ensemble size (one vectorised engine call).
     spread : float
-        Relative half-width of the uniform draws (0.10 = +-10 %).
+        Relative half-width of the uniform draws (0.10 = +-10 %). [-]
     seed : int
         Seed of :func:`numpy.random.default_rng`; identical seeds give identical ensembles.
     scenario, closures
