@@ -38,6 +38,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -975,8 +976,9 @@ def region_price_usd_per_kwh(
     1. ``row``: the region-wide row of the region's ``price_key`` that applies to the
        month's first day (:func:`hashcarbon.geography.electricity_price`, any kind
        except add-ons; the shortest period wins, so a season beats a year);
-    2. ``held``: months outside every row take the nearest month with a row (earlier
-       first) -- assumption: a price persists until a source says otherwise;
+    2. ``held``: months outside every row take the same calendar month of the latest
+       year with a row (so wet/dry seasons persist), else the nearest month with a row --
+       assumption: a price persists until a source says otherwise;
     3. ``entity``: regions with only company rows (US-TX: Riot's net power cost) take the
        mean of those, held as in 2;
     4. ``parent``: regions without rows take their parent's price (US-GA -> US);
@@ -1011,37 +1013,43 @@ def region_price_usd_per_kwh(
     out = np.full((len(idx), len(codes)), np.nan)
     how = np.full((len(idx), len(codes)), "", dtype=object)
 
-    def held(values: np.ndarray) -> np.ndarray:
-        s = pd.Series(values)
-        return s.ffill().bfill().to_numpy()
+    # Work on a monthly grid from the table's first row to the last month asked, so that
+    # "held" means the nearest month with a row, not the nearest month asked.
+    first = min(idx.min(), pd.Timestamp(prices["start"].min()).to_period("M").to_timestamp())
+    grid_months = pd.date_range(first, idx.max(), freq="MS")
+    pos = grid_months.get_indexer(idx)
+
+    def held(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Uncovered months: same calendar month of the latest covered year, else nearest."""
+        s = pd.Series(values, index=grid_months)
+        by_moy = s.groupby(grid_months.month).transform(lambda x: x.ffill().bfill())
+        filled = s.fillna(by_moy).ffill().bfill()
+        return filled.to_numpy(), np.isnan(values)
 
     def series_for(key: str) -> tuple[np.ndarray, np.ndarray] | None:
         rows = _price_rows(key, prices)
         base = rows[~rows["kind"].isin(geography.NON_PRICE_KINDS)]
         if (base["entity"] == "").any():
-            p = geography.electricity_price(key, idx, table=prices)["price_usd_per_kwh"].to_numpy()
-            m = np.where(np.isnan(p), "held", "row").astype(object)
+            p = geography.electricity_price(key, grid_months, table=prices)
+            p = p["price_usd_per_kwh"].to_numpy()
+            label = "row"
         elif len(base):
             per = [
-                geography.electricity_price(key, idx, entity=e, table=prices)[
+                geography.electricity_price(key, grid_months, entity=e, table=prices)[
                     "price_usd_per_kwh"
                 ].to_numpy()
                 for e in sorted(set(base["entity"]))
             ]
             stack = np.vstack(per)
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 p = np.where(np.isnan(stack).all(axis=0), np.nan, np.nanmean(stack, axis=0))
-            m = np.full(len(idx), "entity", dtype=object)
+            label = "entity"
         else:
             return None
-        if np.isnan(p).all():
-            # rows exist but none covers any month asked: hold the nearest row in time
-            t = idx.to_numpy(dtype="datetime64[ns]")
-            starts = base["start"].to_numpy(dtype="datetime64[ns]")
-            nearest = np.abs((starts[None, :] - t[:, None]).astype(np.int64)).argmin(axis=1)
-            p = base["price_usd_per_kwh"].to_numpy(dtype=float)[nearest]
-            m = np.full(len(idx), "held", dtype=object)
-        return held(p), m
+        values, was_held = held(p)
+        m = np.where(was_held, "held" if label == "row" else "entity", label).astype(object)
+        return values[pos], m[pos]
 
     for j, code in enumerate(codes):
         chain = [(vocabulary.price_key(code), None)]
