@@ -139,7 +139,7 @@ def test_prices_follow_the_table_with_named_fallbacks():
     months = ["2021-03-01", "2021-07-01", "2022-06-01"]
     p, how = pipeline.region_price_usd_per_kwh(codes, months, return_methods=True)
     assert p.shape == (3, 6)
-    assert p[0, 0] == pytest.approx(0.04)  # Kazakhstan 2021 row
+    assert p[0, 0] == pytest.approx(0.035)  # Kazakhstan 2021 row (sourced, 0.03-0.04 minimum)
     assert how[0, 0] == "row"
     assert p[0, 1] == pytest.approx(0.041)
     assert how[0, 1] == "row"
@@ -204,3 +204,60 @@ def test_bad_months_and_regions_are_one_line():
         pipeline.region_intensity_g_per_kwh(["KZ"], ["not a date"])
     with pytest.raises(InputError, match="unknown region 'Atlantis'"):
         pipeline.region_curtailed_twh(["Atlantis"], ["2020-01-01"])
+
+
+# ------------------------------------------------------------------ mining limits
+def test_mining_limits_are_sourced_and_never_silently_uncapped():
+    table = data.mining_limits()
+    assert set(table["status"]) <= {"stated", "inferred", "assumption"}
+    assert (table["source"].str.len() > 10).all()
+    months = pd.date_range("2014-01-01", "2026-06-01", freq="MS")
+    lim = pipeline.region_mining_limits_gw(
+        ["CN-XJ", "CN-NM", "CN-OT", "CN-SC", "CN-YN", "CN-UG", "KZ"], months
+    )
+    # the regions have a value (or a stated range) in every month
+    assert (lim["status"] != "none").all()
+    assert np.isfinite(lim["limit_gw"]).all()
+    assert (lim["limit_low_gw"] <= lim["limit_gw"]).all()
+    assert (lim["limit_gw"] <= lim["limit_high_gw"]).all()
+
+
+def test_mining_limits_hand_values():
+    months = ["2020-04-01", "2020-08-01", "2021-05-01", "2021-07-01", "2021-10-01"]
+    lim = pipeline.region_mining_limits_gw(["CN-XJ", "CN-NM", "CN-SC", "KZ"], months)
+    v = lim["limit_gw"]
+    # Xinjiang Apr 2020: 35.76 % x 7.73 GW (CBECI v1) = 2.76 GW; shut 9 Jun 2021
+    assert v[0, 0] == pytest.approx(0.3576 * 7.73, abs=0.01)
+    assert v[3, 0] == 0.0
+    # Inner Mongolia shut from May 2021 (9 Mar 2021 notice, end-April deadline)
+    assert v[2, 1] == 0.0
+    assert v[1, 1] == pytest.approx(0.0807 * 7.73, abs=0.01)
+    # Sichuan: dry 0.75 GW, wet 0.611 x 0.6686 x 7.27 GW = 2.97 GW
+    assert v[0, 2] == pytest.approx(0.75)
+    assert v[1, 2] == pytest.approx(0.611 * 0.6686 * 7.27, abs=0.01)
+    # Kazakhstan: 1.5 GW peak from Oct 2021 (Hashrate Index)
+    assert v[4, 3] == pytest.approx(1.5)
+    assert lim["status"][4, 3] == "stated"
+
+
+def test_mining_limit_inferred_loads_match_the_estimate():
+    # the GW of the inferred rows are share x this project's CBECI v1 power: recompute one
+    f = pipeline.estimate_frames(
+        ("month",), method="cbeci-v1", start="2020-04-01", end="2020-04-30"
+    )
+    power = f["month"].iloc[0]
+    lim = pipeline.region_mining_limits_gw(["CN-XJ"], ["2020-04-01"])
+    assert lim["limit_gw"][0, 0] == pytest.approx(0.3576 * power["power_gw_best"], abs=0.01)
+    assert lim["limit_low_gw"][0, 0] == pytest.approx(0.3576 * power["power_gw_lower"], abs=0.01)
+    assert lim["limit_high_gw"][0, 0] == pytest.approx(0.3576 * power["power_gw_upper"], abs=0.01)
+
+
+def test_world_inputs_dataset():
+    ds = pipeline.world_inputs(["2020-08-01", "2021-08-01"])
+    assert ds.sizes == {"time": 2, "region": len(vocabulary.world_region_codes())}
+    assert list(ds["region"].values) == list(vocabulary.world_region_codes())
+    np.testing.assert_array_equal(
+        ds["intensity_g_per_kwh"].values,
+        pipeline.region_intensity_g_per_kwh(None, ["2020-08-01", "2021-08-01"]),
+    )
+    assert ds["intensity_g_per_kwh"].attrs["units"] == "gCO2e/kWh"

@@ -110,9 +110,11 @@ def test_builder_matches_committed_table(tmp_path):
         from build import regions as build_regions
     finally:
         sys.path.pop(0)
-    [path] = build_regions.build(Path("unused"), tmp_path)
-    committed = ROOT / "src" / "hashcarbon" / "data" / "tables" / "regions.csv"
-    assert path.read_bytes() == committed.read_bytes()
+    paths = build_regions.build(Path("unused"), tmp_path)
+    assert [p.name for p in paths] == ["regions.csv", "mining_limits.csv"]
+    for path in paths:
+        committed = ROOT / "src" / "hashcarbon" / "data" / "tables" / path.name
+        assert path.read_bytes() == committed.read_bytes()
 
 
 def test_corrupted_registry_gives_one_line_data_error(tmp_path):

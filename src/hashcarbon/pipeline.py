@@ -1187,3 +1187,139 @@ def fleet_efficiency_j_per_th(
     col = f"efficiency_j_per_th_{bound}"
     month = pd.to_datetime(daily["date"]).dt.to_period("M").dt.to_timestamp()
     return daily.groupby(month)[col].mean().reindex(idx).to_numpy(dtype=float)
+
+
+def _month_set(spec: str) -> set[int]:
+    a, b = (int(x) for x in str(spec).split("-"))
+    return set(range(a, b + 1)) if a <= b else set(range(a, 13)) | set(range(1, b + 1))
+
+
+def region_mining_limits_gw(region_codes: Sequence[str] | None, months) -> dict[str, np.ndarray]:
+    """Power available to mining by month and registry region (table ``mining_limits``).
+
+    A row of the table applies from ``start`` to ``end`` (blank: in force) in the months
+    of its ``months`` spec; a month takes the row in force on its first day (Xinjiang's
+    9 Jun 2021 shutdown counts from July 2021); a region's rows do not overlap (checked when the table is
+    built).  Every value carries its status and source in the table: stated loads and
+    policy limits, loads inferred as CCAF share x network power (range from the CBECI
+    power bounds), and named assumptions with a stated range where no source dates a
+    value.
+
+    Parameters
+    ----------
+    region_codes : sequence of str or None
+        Registry codes; ``None`` = the world model's regions.  ``"US"`` gives the limit of
+        all US states together.
+    months : array-like of date-like, length T
+
+    Returns
+    -------
+    dict
+        ``limit_gw``, ``limit_low_gw``, ``limit_high_gw`` (float arrays, shape (T, R)) [GW]
+        and ``status`` (str array (T, R): ``stated``, ``inferred``, ``assumption``, or
+        ``none`` where the table has no row -- NaN values there: the table gives no
+        limit, and a model must state its own range rather than assume "uncapped").
+    """
+    from hashcarbon import data
+
+    codes = _region_codes(region_codes)
+    idx = _months_index(months)
+    table = data.mining_limits()
+    shape = (len(idx), len(codes))
+    out = {k: np.full(shape, np.nan) for k in ("limit_gw", "limit_low_gw", "limit_high_gw")}
+    status = np.full(shape, "none", dtype=object)
+    t = idx.to_numpy(dtype="datetime64[ns]")
+    moy = idx.month.to_numpy()
+    for j, code in enumerate(codes):
+        for row in table[table["region"] == code].itertuples():
+            end = np.datetime64("2262-01-01") if pd.isna(row.end) else np.datetime64(row.end)
+            sel = (t >= np.datetime64(row.start)) & (t <= end)
+            sel &= np.isin(moy, list(_month_set(row.months)))
+            out["limit_gw"][sel, j] = row.limit_gw
+            out["limit_low_gw"][sel, j] = row.limit_low_gw
+            out["limit_high_gw"][sel, j] = row.limit_high_gw
+            status[sel, j] = row.status
+    out["status"] = status.astype(str)
+    return out
+
+
+def world_inputs(
+    months,
+    region_codes: Sequence[str] | None = None,
+    *,
+    factor_set="ccaf",
+    projection: str = "hold",
+    china_season_model: str = "annual",
+    wet_season_hydro_share: float | None = None,
+    price_usd_per_kwh: float = 0.05,
+):
+    """All input builders at once, as an :class:`xarray.Dataset` with units and provenance.
+
+    Parameters
+    ----------
+    months : array-like of date-like, length T
+    region_codes : sequence of str, optional
+        Default: the world model's regions in model order.
+    factor_set, projection, china_season_model, wet_season_hydro_share
+        See :func:`region_intensity_g_per_kwh` (average accounting: the marginal blend
+        needs the model's own regional energy).
+    price_usd_per_kwh : float, default 0.05
+        Price of the profitability threshold of :func:`new_machine_efficiency_j_per_th`
+        and of the estimator fleet of :func:`fleet_efficiency_j_per_th`. [USD/kWh]
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``time`` (T) and ``region`` (R): ``intensity_g_per_kwh``, ``curtailed_twh``,
+        ``price_usd_per_kwh``, ``price_method``, ``limit_gw``, ``limit_low_gw``,
+        ``limit_high_gw``, ``limit_status`` (time x region); ``new_machine_efficiency_j_per_th``
+        and ``fleet_efficiency_j_per_th`` (time).
+    """
+    import xarray as xr
+
+    from hashcarbon import __version__
+
+    codes = _region_codes(region_codes)
+    idx = _months_index(months)
+    dims = ("time", "region")
+    inten = region_intensity_g_per_kwh(
+        codes,
+        idx,
+        factor_set=factor_set,
+        projection=projection,
+        china_season_model=china_season_model,
+        wet_season_hydro_share=wet_season_hydro_share,
+    )
+    price, how = region_price_usd_per_kwh(codes, idx, return_methods=True)
+    limits = region_mining_limits_gw(codes, idx)
+    ds = xr.Dataset(
+        {
+            "intensity_g_per_kwh": (dims, inten, {"units": "gCO2e/kWh"}),
+            "curtailed_twh": (dims, region_curtailed_twh(codes, idx), {"units": "TWh/month"}),
+            "price_usd_per_kwh": (dims, price, {"units": "USD/kWh"}),
+            "price_method": (dims, how),
+            "limit_gw": (dims, limits["limit_gw"], {"units": "GW"}),
+            "limit_low_gw": (dims, limits["limit_low_gw"], {"units": "GW"}),
+            "limit_high_gw": (dims, limits["limit_high_gw"], {"units": "GW"}),
+            "limit_status": (dims, limits["status"]),
+            "new_machine_efficiency_j_per_th": (
+                ("time",),
+                new_machine_efficiency_j_per_th(idx, price_usd_per_kwh=price_usd_per_kwh),
+                {"units": "J/TH"},
+            ),
+            "fleet_efficiency_j_per_th": (
+                ("time",),
+                fleet_efficiency_j_per_th(idx, price_usd_per_kwh=price_usd_per_kwh),
+                {"units": "J/TH"},
+            ),
+        },
+        coords={"time": idx, "region": list(codes)},
+        attrs={
+            "hashcarbon_version": __version__,
+            "factor_set": factor_set if isinstance(factor_set, str) else "user-supplied",
+            "projection": projection,
+            "china_season_model": china_season_model,
+            "built_by": "hashcarbon.pipeline.world_inputs",
+        },
+    )
+    return ds
