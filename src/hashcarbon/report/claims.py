@@ -132,7 +132,7 @@ def _weighted_share(monthly: pd.DataFrame, col: str, start: str, end: str) -> fl
 
 def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
     """Every project number the claims need (reusing a report context when given)."""
-    from hashcarbon import data, geography, grid, pipeline
+    from hashcarbon import data, geography, grid, pipeline, vocabulary
     from hashcarbon.models import bbce
     from hashcarbon.report import sections
 
@@ -202,7 +202,8 @@ def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
         accounting="marginal",
         by="region",
     )
-    hyd = marg[marg["region"].isin(["Sichuan", "Yunnan"])]
+    hydro_regions = set(data.hydro_curtailment()["region"]) & set(vocabulary.region_names())
+    hyd = marg[marg["region"].isin(hydro_regions)]
     n["hydro_prov_twh"] = float(hyd["energy_twh_best"].sum())
     n["hydro_prov_curtailed_share"] = float(
         (hyd["curtailed_hydro_share"] * hyd["energy_twh_best"]).sum() / hyd["energy_twh_best"].sum()
