@@ -527,6 +527,16 @@ def _run(
     }
 
 
+def _period_totals(res: pd.DataFrame, g, bounds) -> None:
+    """Mean power and summed energy and emissions of each group, in bound order."""
+    for b in bounds:
+        res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
+    for b in bounds:
+        res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
+    for b in bounds:
+        res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+
+
 def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
     """Sum a :func:`_run` result to periods (and regions): emissions are sums of daily figures."""
     daily, acc, pos, provenance = run["daily"], run["acc"], run["pos"], run["provenance"]
@@ -546,12 +556,7 @@ def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
             out[f"_w_{s}"] = mix[:, k] * w
         g = out.groupby("_key", sort=True)
         res = pd.DataFrame({"period": g.size().index.astype(str)})
-        for b in bounds:
-            res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
-        for b in bounds:
-            res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
-        for b in bounds:
-            res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+        _period_totals(res, g, bounds)
         e = res["energy_twh_best"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             res["intensity_g_per_kwh"] = res["emissions_mt_best"].to_numpy() * 1e3 / e
@@ -589,12 +594,7 @@ def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
         g = daysum.groupby(["_key", "region"], sort=True)
         res = g.size().reset_index()[["_key", "region"]].rename(columns={"_key": "period"})
         res["hashrate_share"] = g["_share_days"].mean().to_numpy()
-        for b in bounds:
-            res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
-        for b in bounds:
-            res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
-        for b in bounds:
-            res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+        _period_totals(res, g, bounds)
         e = res["energy_twh_best"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             res["intensity_g_per_kwh"] = np.where(
