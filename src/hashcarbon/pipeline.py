@@ -38,6 +38,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 
@@ -752,7 +753,25 @@ def region_intensity_history(
     -------
     pandas.Series
         Intensity by data year. [gCO2e/kWh]
+
+    Notes
+    -----
+    With a named factor set the history is computed once per process and cached
+    (the tables are read-only package data); a mapping of factors is never cached.
     """
+    if isinstance(factor_set, str):
+        return _cached_history(vocabulary.code_of(code), factor_set, tuple(mix_vintages)).copy()
+    return _intensity_history(code, factor_set, tuple(mix_vintages))
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_history(code: str, factor_set: str, mix_vintages: tuple[str, ...]) -> pd.Series:
+    # Tables are read through hashcarbon.data (validated); a named factor set and the
+    # shipped tables give the same history every time, so it is computed once per process.
+    return _intensity_history(code, factor_set, mix_vintages)
+
+
+def _intensity_history(code: str, factor_set, mix_vintages: tuple[str, ...]) -> pd.Series:
     from hashcarbon import data, grid
 
     source, key = vocabulary.grid_key(code)
