@@ -25,6 +25,7 @@ API = ROOT / "docs" / "api"
 PUBLIC_MODULES: tuple[tuple[str, str], ...] = (
     ("hashcarbon.units", "Physical and protocol constants"),
     ("hashcarbon.errors", "The project's errors"),
+    ("hashcarbon.vocabulary", "One vocabulary: regions, sources, methods"),
     ("hashcarbon.data", "Curated data tables"),
     ("hashcarbon.chain", "Protocol economics"),
     ("hashcarbon.hardware", "ASIC catalogue and break-even prices"),
@@ -32,6 +33,7 @@ PUBLIC_MODULES: tuple[tuple[str, str], ...] = (
     ("hashcarbon.geography", "Where the hash rate is"),
     ("hashcarbon.grid", "Generation mixes, emission factors, intensities"),
     ("hashcarbon.carbon", "Location x grid carbon accounting"),
+    ("hashcarbon.pipeline", "The one estimate -> location -> grid -> carbon chain"),
     ("hashcarbon.scenario", "Scenario files (TOML)"),
     ("hashcarbon.sd", "Stock-flow engine"),
     ("hashcarbon.models.bbce", "BBCE model of Jiang et al. (2021)"),
