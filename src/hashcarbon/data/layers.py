@@ -184,67 +184,78 @@ def table_token(name: str) -> tuple:
 def write_layer(
     name: str, rows: pd.DataFrame, meta: dict[str, Any], root: Path | None = None
 ) -> Path:
-    """Atomically replace table ``name``'s update rows with ``rows``.
+    """Atomically replace table ``name``'s update rows (see :func:`write_layers`)."""
+    return write_layers({name: (rows, meta)}, root)[name]
 
-    The rows go to a new file ``tables/NAME.<sha12>.csv`` (temp file, fsync,
-    rename), then the manifest is replaced (the commit point), then the
-    previous version's file is removed.  Any exception (e.g. ``OSError(ENOSPC)``)
-    leaves the previous version and manifest as they were.
+
+def write_layers(
+    tables: dict[str, tuple[pd.DataFrame, dict[str, Any]]], root: Path | None = None
+) -> dict[str, Path]:
+    """Atomically replace the update rows of one or more tables.
+
+    Each table's rows go to a new file ``tables/NAME.<sha12>.csv`` (temp file,
+    fsync, rename); then the manifest is replaced once (the commit point for all
+    of them); then the previous versions' files are removed.  Any exception
+    (e.g. ``OSError(ENOSPC)`` on a full disk) leaves the previous versions and
+    manifest as they were and removes what was written.
 
     Parameters
     ----------
-    name : str
-        Table name (one of :data:`UPDATE_KEYS`).
-    rows : pandas.DataFrame
-        Already validated update rows (the table's columns).
-    meta : dict
-        Extra manifest fields (``fetched_at``, ``source``, ``url``, ``first``, ``last``).
+    tables : dict
+        ``{table name: (validated rows, manifest fields such as fetched_at, source,
+        url, first, last)}``.
     root : path, optional
         User data folder (default :func:`user_dir`).
 
     Returns
     -------
-    pathlib.Path
-        The new layer file.
+    dict
+        ``{table name: new layer file}``.
     """
     import hashlib
 
     root = root or user_dir()
-    spec = get_spec(name)
-    tables = root / "tables"
-    tables.mkdir(parents=True, exist_ok=True)
-    out = rows.copy()
-    for col in spec.date_columns:
-        out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
-    data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()
-    stem = spec.filename.rsplit(".", 1)[0]
-    final = tables / f"{stem}.{digest[:12]}.csv"
-    tmp = tables / f".{final.name}.{os.getpid()}.tmp"
+    folder = root / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
     manifest = layer_manifest(root)
-    old = manifest.get(name, {}).get("file")
+    new_manifest = dict(manifest)
+    written: dict[str, Path] = {}
+    created: list[Path] = []
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-        entry = {"file": final.name, "sha256": digest, "rows": len(out)}
-        entry.update({k: v for k, v in meta.items() if v is not None})
-        manifest = {**manifest, name: entry}
-        _replace_manifest(root, manifest)
+        for name, (rows, meta) in tables.items():
+            spec = get_spec(name)
+            out = rows.copy()
+            for col in spec.date_columns:
+                out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
+            data = out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()
+            stem = spec.filename.rsplit(".", 1)[0]
+            final = folder / f"{stem}.{digest[:12]}.csv"
+            if not final.exists():
+                tmp = folder / f".{final.name}.{os.getpid()}.tmp"
+                try:
+                    with open(tmp, "wb") as fh:
+                        fh.write(data)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    os.replace(tmp, final)
+                finally:
+                    tmp.unlink(missing_ok=True)
+                created.append(final)
+            entry: dict[str, Any] = {"file": final.name, "sha256": digest, "rows": len(out)}
+            entry.update({k: v for k, v in meta.items() if v is not None})
+            new_manifest[name] = entry
+            written[name] = final
+        _replace_manifest(root, new_manifest)
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        if (
-            final.name != old
-            and final.exists()
-            and layer_manifest(root).get(name, {}).get("file") != final.name
-        ):
-            final.unlink(missing_ok=True)
+        for path in created:
+            path.unlink(missing_ok=True)
         raise
-    if old and old != final.name:
-        (tables / old).unlink(missing_ok=True)
-    return final
+    for name in tables:
+        old = manifest.get(name, {}).get("file")
+        if old and old != written[name].name:
+            (folder / str(old)).unlink(missing_ok=True)
+    return written
 
 
 def _replace_manifest(root: Path, manifest: dict[str, dict[str, Any]]) -> None:
