@@ -135,7 +135,7 @@ def _merged_cached(
     check_file(path, entry, label=label, where=MANIFEST_NAME)
     update = parse_table(path, spec, label=label)
     try:
-        update = validate_frame(update, spec.schema, label)
+        update = validate_frame(update, spec, label)
     except DataError as err:
         raise DataError(f"{err}{hint}") from None
     embedded = embedded_table(name)

@@ -35,23 +35,43 @@ from hashcarbon.errors import DataError, InputError
 
 UPDATES_FILE = SOURCES_DIR / "updates.toml"
 
-#: Rank of a row's origin: a fetched row replaces an existing row with the same
-#: key only when its rank is at least as high (observed > daily estimate > 7-day
-#: interpolation; Ember > OWID for new mix years).
-ROW_RANK: dict[str, tuple[str, dict[str, int]]] = {
-    "network_daily": (
-        "hashrate_flag",
-        {"coinmetrics": 3, "bitcoinvisuals": 3, "mempool": 2, "interpolated_7d": 1},
-    ),
-    "grid_mix": (
-        "vintage",
-        {
+#: Quality score of a row's origin, per flag column: a fetched row replaces an
+#: existing row with the same key only when its total score is at least as high
+#: (observed 3 > daily estimate or sample 2 > interpolation 1).  So a newer
+#: vintage of the same method replaces the old one, while a 7-day interpolation
+#: never replaces observed days, and Ember outranks OWID for new mix years.
+ROW_RANK: dict[str, dict[str, dict[str, int]]] = {
+    "network_daily": {
+        "hashrate_flag": {
+            "coinmetrics": 3,
+            "bitcoinvisuals": 3,
+            "mempool": 2,
+            "interpolated_7d": 1,
+        },
+        "price_flag": {
+            "coinmarketcap": 3,
+            "bitinfocharts": 3,
+            "yahoo_mid": 3,
+            "coinmetrics_refrate": 3,
+            "mempool": 2,
+            "interpolated_7d": 1,
+        },
+        "fees_flag": {
+            "observed": 3,
+            "observed_sample": 2,
+            "mempool_avg_per_block": 2,
+            "interpolated": 1,
+            "derived_revenue_minus_subsidy": 1,
+        },
+    },
+    "grid_mix": {
+        "vintage": {
             "owid_bp_ember_2022": 9,
             "owid_ccaf_repo_2024": 9,
             "ember_yearly_update": 2,
             "owid_energy_update": 1,
-        },
-    ),
+        }
+    },
 }
 
 
@@ -282,8 +302,10 @@ def check_continuity(
 def _rank(name: str, frame: pd.DataFrame) -> np.ndarray | None:
     if name not in ROW_RANK:
         return None
-    col, ranks = ROW_RANK[name]
-    return frame[col].map(ranks).fillna(0).to_numpy()
+    total = np.zeros(len(frame))
+    for col, ranks in ROW_RANK[name].items():
+        total += frame[col].map(ranks).fillna(0).to_numpy(dtype=float)
+    return total
 
 
 def combine(name: str, existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -49,6 +49,9 @@ MEMPOOL_URL = "https://mempool.space/api/v1"
 #: Blockchain.com 7-day averages dated d cover days d-7..d-1; their centre is d-4
 #: (same constant as tools/build/network.py).
 BC_7D_CENTRE_LAG_DAYS = 4
+#: Largest spacing of a Blockchain.com series, in multiples of its median spacing
+#: (the full 2009-2026 hash-rate export has one 7-day step among 1,561 4-day steps).
+MAX_SPACING_FACTOR = 2.0
 
 
 class ParseError(ValueError):
@@ -248,7 +251,17 @@ def parse_blockchain_chart(body: bytes, chart: str) -> pd.Series:
         raise ParseError(
             f"blockchain.com {chart}: duplicated day {s.index[s.index.duplicated()][0]:%Y-%m-%d}"
         )
-    return s.sort_index()
+    s = s.sort_index()
+    if len(s) > 2:
+        step = np.diff(s.index.to_numpy()).astype("timedelta64[D]").astype(float)
+        limit = MAX_SPACING_FACTOR * float(np.median(step))
+        if step.max() > limit:
+            at = s.index[int(np.argmax(step)) + 1]
+            raise ParseError(
+                f"blockchain.com {chart}: {step.max():.0f} days without a value before {at:%Y-%m-%d} "
+                f"(limit {limit:.0f}: missing samples)"
+            )
+    return s
 
 
 def parse_blockchain_com(bodies: dict[str, bytes]) -> pd.DataFrame:
