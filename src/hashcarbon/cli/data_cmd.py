@@ -13,7 +13,7 @@ from rich.table import Table
 from hashcarbon import data
 from hashcarbon._io import FORMATS, format_frame
 from hashcarbon.cli import app
-from hashcarbon.errors import InputError
+from hashcarbon.errors import DataError, InputError
 
 data_app = typer.Typer(
     help="Inspect the curated data tables and update them from public sources.",
@@ -151,5 +151,9 @@ def update(
         )
     if dry_run:
         typer.echo("dry run: nothing written")
-    if any(o.status == "failed" for o in outcomes):
-        raise typer.Exit(1)
+    failed = [o.source for o in outcomes if o.status == "failed"]
+    if failed:
+        raise DataError(
+            f"data update: {len(failed)} of {len(outcomes)} source(s) failed ({', '.join(failed)}); "
+            "their old data were kept"
+        )
