@@ -409,6 +409,12 @@ def update_source(
     except OSError as err:
         what = "disk full" if getattr(err, "errno", None) == 28 else "write error"
         return Outcome(src.name, "failed", f"{what} ({err.strerror or err}); old data kept")
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as err:
+        # a response shape no parser check anticipated: still one line, old data kept
+        first = str(err).splitlines()[0] if str(err) else ""
+        return Outcome(
+            src.name, "failed", f"unexpected response ({type(err).__name__}: {first[:120]})"
+        )
 
 
 def _diff(base: pd.DataFrame, rows: pd.DataFrame, key: list[str]) -> tuple[int, int]:

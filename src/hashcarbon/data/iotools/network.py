@@ -68,6 +68,21 @@ def _json(body: bytes, what: str) -> Any:
         ) from None
 
 
+#: Plausible range of timestamps in a response (Bitcoin's genesis to 2100). [unix s]
+_T_MIN, _T_MAX = 1_230_768_000, 4_102_444_800
+
+
+def _check_times(seconds: np.ndarray, what: str) -> None:
+    """Refuse missing, non-finite or implausible timestamps."""
+    if not np.all(np.isfinite(seconds)) or seconds.min() < _T_MIN or seconds.max() > _T_MAX:
+        raise ParseError(f"{what}: a timestamp is missing or outside 2009-2100")
+
+
+def _check_values(values: np.ndarray, what: str) -> None:
+    if not np.all(np.isfinite(values)):
+        raise ParseError(f"{what}: a value is missing or not finite")
+
+
 def _daily_index(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     """Sort by date, refuse duplicated days."""
     frame = frame.sort_values("date").reset_index(drop=True)
@@ -244,7 +259,9 @@ def parse_blockchain_chart(body: bytes, chart: str) -> pd.Series:
         y = np.array([p["y"] for p in points], dtype=float)
     except (KeyError, TypeError, ValueError):
         raise ParseError(f"blockchain.com {chart}: points are not {{x, y}} numbers") from None
-    unit = "ms" if np.nanmax(x) > 1e11 else "s"
+    unit = "ms" if np.nanmax(np.abs(x)) > 1e11 else "s"
+    _check_times(x / 1000.0 if unit == "ms" else x, f"blockchain.com {chart}")
+    _check_values(y, f"blockchain.com {chart}")
     idx = pd.to_datetime(x, unit=unit).normalize()
     s = pd.Series(y, index=idx, name=chart)
     if s.index.duplicated().any():
@@ -387,6 +404,14 @@ def parse_mempool(bodies: dict[str, bytes]) -> pd.DataFrame:
         ) from None
     if h.empty or d.empty or f.empty or p.empty:
         raise ParseError("mempool.space: an empty series in the response")
+    for frame, tcol, vcol, what in (
+        (h, "timestamp", "avgHashrate", "hashrate"),
+        (d, "time", "difficulty", "difficulty"),
+        (f, "timestamp", "avgFees", "fees"),
+        (p, "time", "USD", "price"),
+    ):
+        _check_times(frame[tcol].to_numpy(), f"mempool.space {what}")
+        _check_values(frame[vcol].to_numpy(), f"mempool.space {what}")
     h["date"] = pd.to_datetime(h["timestamp"], unit="s").dt.normalize()
     h = _daily_index(h[["date", "avgHashrate"]], "mempool.space hashrate")
     d = d.sort_values("time")
