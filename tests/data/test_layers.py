@@ -162,3 +162,16 @@ def test_no_command_but_data_update_touches_the_network(udir, monkeypatch, capsy
     assert main(["data", "info", "--format", "json"]) == 0
     assert main(["data", "show", "hydro_curtailment", "--format", "csv"]) == 0
     capsys.readouterr()
+
+
+def test_leftovers_of_a_killed_update_are_swept(udir):
+    layers.write_layer("network_daily", _tail_update(), {"source": "v1"})
+    (udir / "tables" / ".network_daily.deadbeef0000.csv.999999.tmp").write_bytes(b"partial")
+    (udir / "tables" / "network_daily.deadbeef0000.csv").write_bytes(b"orphan, never committed")
+    (udir / ".manifest.toml.999999.tmp").write_bytes(b"partial")
+    upd = _tail_update()
+    upd["btc_usd"] = (upd["btc_usd"] * 1.03).round(2)
+    upd["revenue_usd"] = ((upd["subsidy_btc"] + upd["fees_btc"]) * upd["btc_usd"]).round(2)
+    new = layers.write_layer("network_daily", upd, {"source": "v2"})
+    left = sorted(p.name for p in udir.rglob("*") if p.is_file())
+    assert left == sorted([".lock", "manifest.toml", new.name])

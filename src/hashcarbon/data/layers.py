@@ -212,11 +212,48 @@ def write_layers(
     dict
         ``{table name: new layer file}``.
     """
-    import hashlib
-
     root = root or user_dir()
     folder = root / "tables"
     folder.mkdir(parents=True, exist_ok=True)
+    with _lock(root):
+        return _write_layers_locked(tables, root, folder)
+
+
+@contextlib.contextmanager
+def _lock(root: Path):
+    """Exclusive lock on ``<root>/.lock`` so two updates never interleave (no-op without fcntl)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(root / ".lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def sweep(root: Path) -> list[str]:
+    """Remove leftovers of killed updates: temp files and layer files no manifest entry names."""
+    removed = []
+    folder = root / "tables"
+    listed = {str(e.get("file")) for e in layer_manifest(root).values()}
+    for p in [*root.glob(".*.tmp"), *folder.glob(".*.tmp")]:
+        p.unlink(missing_ok=True)
+        removed.append(p.name)
+    for p in folder.glob("*.csv"):
+        if p.name not in listed:
+            p.unlink(missing_ok=True)
+            removed.append(p.name)
+    return removed
+
+
+def _write_layers_locked(tables, root: Path, folder: Path) -> dict[str, Path]:
+    import hashlib
+
+    sweep(root)
     manifest = layer_manifest(root)
     new_manifest = dict(manifest)
     written: dict[str, Path] = {}
