@@ -90,13 +90,24 @@ newer is available offline, so the embedded tables are unchanged; `data update` 
 
 
 def _updates_section() -> list[str]:
-    lines = ["### Sources", "", "| source | tables | licence | rhythm | URL |", "|---|---|---|---|---|"]
+    lines = [
+        "### Sources",
+        "",
+        "| source | tables | licence | rhythm | URL |",
+        "|---|---|---|---|---|",
+    ]
     cfg = update_config()
     for name, c in cfg.items():
         tables = ", ".join(f"`{t}`" for t in c.get("tables", [])) or "—"
         url = c.get("url") or c.get("status", "")
-        lines.append(f"| `{name}` | {tables} | {c.get('licence', '')} | {c.get('rhythm', '')} | {url} |")
-    lines += ["", "Flags, ranks and continuity limits (a fetched table beyond a limit is refused):", ""]
+        lines.append(
+            f"| `{name}` | {tables} | {c.get('licence', '')} | {c.get('rhythm', '')} | {url} |"
+        )
+    lines += [
+        "",
+        "Flags, ranks and continuity limits (a fetched table beyond a limit is refused):",
+        "",
+    ]
     for name, c in cfg.items():
         lim = ", ".join(f"{k} = {v}" for k, v in c.get("limits", {}).items())
         extra = f"; limits: {lim}" if lim else ""
@@ -119,12 +130,16 @@ def main() -> None:
     for r in frame.itertuples():
         entry, _ = integrity_entry(r.table)
         sha = f"`{entry['sha256'][:12]}`" if entry else "—"
-        lines.append(f"| `{r.table}` | {r.rows:,} | {r.coverage} | {sha} | {r.origin} | {r.licence} |")
+        lines.append(
+            f"| `{r.table}` | {r.rows:,} | {r.coverage} | {sha} | {r.origin} | {r.licence} |"
+        )
     lines.append("")
     for r in frame.itertuples():
         s = srcs.get(r.table, {})
         lines += [f"## `{r.table}` — {s.get('title', r.description)}", ""]
-        lines.append(f"- File: `src/hashcarbon/data/tables/{r.file}` ({r.rows:,} rows, coverage {r.coverage})")
+        lines.append(
+            f"- File: `src/hashcarbon/data/tables/{r.file}` ({r.rows:,} rows, coverage {r.coverage})"
+        )
         for key in ("origin", "upstream", "version", "licence", "gaps", "build"):
             if s.get(key):
                 lines.append(f"- {key.capitalize()}: {' '.join(str(s[key]).split())}")
