@@ -233,13 +233,24 @@ def coinmetrics_rows(obs: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- Blockchain.com
 def fetch_blockchain_com(http, tmp_dir: Path, start: date) -> list[Payload]:
-    """Download the four Blockchain.com charts (JSON) covering ``start`` to today."""
+    """Download the four Blockchain.com charts (JSON) covering ``start`` to today.
+
+    Hash rate, difficulty and market price are requested as 7-day rolling averages
+    (``rollingAverage=7days``, the series the embedded build centres and
+    interpolates); transaction fees as daily values.
+    """
     days = max((date.today() - start).days + 30, 60)
-    params = {"timespan": f"{days}days", "format": "json", "sampled": "false"}
-    return [
-        download(http, f"blockchain_{c}", BLOCKCHAIN_URL.format(chart=c), tmp_dir, params)
-        for c in BLOCKCHAIN_CHARTS
-    ]
+    out = []
+    for chart in BLOCKCHAIN_CHARTS:
+        params = {"timespan": f"{days}days", "format": "json", "sampled": "false"}
+        if chart != "transaction-fees":
+            params["rollingAverage"] = "7days"
+        out.append(
+            download(
+                http, f"blockchain_{chart}", BLOCKCHAIN_URL.format(chart=chart), tmp_dir, params
+            )
+        )
+    return out
 
 
 def parse_blockchain_chart(body: bytes, chart: str) -> pd.Series:
