@@ -179,8 +179,10 @@ def test_coinmetrics_replay_extends_the_table_and_matches_the_build(udir, monkey
 def test_blockchain_com_replay_reproduces_the_embedded_tail(udir, monkeypatch):
     cut_embedded(monkeypatch, "blockchain_com")
     with respx.mock(assert_all_called=False) as mock:
-        routes(mock)
+        r = routes(mock)
         out = run("blockchain_com")
+        assert "rollingAverage=7days" in str(r["bc_hash-rate"].calls[0].request.url)
+        assert "rollingAverage" not in str(r["bc_transaction-fees"].calls[0].request.url)
     assert out.status == "updated", out.line()
     assert out.tables["network_daily"]["last"] == "2025-04-28"
     merged = data.load_table("network_daily").set_index("date")
