@@ -30,10 +30,25 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _data_mode(value: str | None) -> str | None:
+    if value is not None:
+        from hashcarbon.data import set_data_mode
+
+        set_data_mode(value)  # DataError (exit 2) unless embedded / updated
+    return value
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    data_layer: str = typer.Option(
+        None,
+        "--data",
+        callback=_data_mode,
+        metavar="embedded|updated",
+        help="Data layer: 'updated' (default when `data update` has run) or 'embedded' (ignore updates).",
     ),
 ) -> None:
     """Electricity use, energy sources and carbon emissions of Bitcoin mining."""

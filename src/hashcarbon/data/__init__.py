@@ -2,8 +2,17 @@
 
 Every loader returns a fresh :class:`pandas.DataFrame` whose columns carry
 their units in their names (see ``docs/glossary.md``).  The origin, version,
-licence and gap-filling method of each table are in ``sources.toml`` and in
-``hashcarbon data info``.
+licence and gap-filling method of each table are in ``sources/*.toml`` and in
+``hashcarbon data info``; each table's row count, coverage and sha256 are
+checked on load (:mod:`hashcarbon.data.integrity`).
+
+Layers.  ``hashcarbon data update`` (the only command that touches the
+network) writes newly fetched rows to the user data folder
+(``$HASHCARBON_DATA_DIR`` or platformdirs' user data dir); the loaders lay
+them over the embedded tables unless the data mode is ``embedded``
+(``--data embedded``, ``$HASHCARBON_DATA=embedded``, :func:`set_data_mode`
+or the :func:`use_data` context manager).  :func:`provenance` says, per
+table, which layer is in use, its last date and when it was fetched.
 
 Examples
 --------
@@ -17,13 +26,20 @@ from __future__ import annotations
 import pandas as pd
 
 from hashcarbon.data._registry import (
+    DATA_MODES,
     TableSpec,
     coverage,
+    data_mode,
+    embedded_table,
     get_spec,
     load_table,
+    set_data_mode,
     sources,
     table_names,
+    use_data,
 )
+from hashcarbon.data.integrity import check_file, check_package_file
+from hashcarbon.data.layers import provenance, table_token, user_dir
 
 
 def network() -> pd.DataFrame:
@@ -147,12 +163,17 @@ def regions() -> pd.DataFrame:
 
 
 __all__ = [
+    "DATA_MODES",
     "TableSpec",
+    "check_file",
+    "check_package_file",
     "china_grid_factors",
     "china_province_mix",
     "china_province_profile",
     "coverage",
+    "data_mode",
     "electricity_prices",
+    "embedded_table",
     "emission_factors",
     "get_spec",
     "grid_intensity",
@@ -164,8 +185,13 @@ __all__ = [
     "mining_map",
     "mining_map_points",
     "network",
+    "provenance",
     "regions",
+    "set_data_mode",
     "sources",
     "table_names",
+    "table_token",
     "us_state_mix",
+    "use_data",
+    "user_dir",
 ]

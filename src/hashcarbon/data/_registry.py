@@ -2,13 +2,16 @@
 
 Each table is one CSV file with a pandera schema (in :mod:`hashcarbon.data.schemas`)
 and an entry in ``sources/<domain>.toml`` (origin, version or date, licence or terms,
-how gaps were filled).  :func:`load_table` reads and validates a table and
-turns every failure into a one-line :class:`~hashcarbon.errors.DataError`
-naming the file and the failed check.
+how gaps were filled, and an ``integrity`` sub-table: rows, first, last, sha256).
+:func:`load_table` reads and validates a table, checks its integrity entry, lays
+the user's updated rows over it (see :mod:`hashcarbon.data.layers`) and turns every
+failure into a one-line :class:`~hashcarbon.errors.DataError` naming the file and
+the failed check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import tomllib
@@ -19,14 +22,26 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from hashcarbon.data.integrity import (
+    MANIFEST_NAME,
+    check_file,
+    csv_rows,
+    file_token,
+    mismatch_reason,
+    read_manifest,
+)
 from hashcarbon.errors import DataError
 
 #: Folder of the shipped tables.
 TABLES_DIR = Path(__file__).with_name("tables")
 #: The sources files, one per domain: one ``[tables.NAME]`` section per table.
 SOURCES_DIR = Path(__file__).with_name("sources")
-#: Environment variable that points the loaders at another folder of tables.
+#: Environment variable naming the user data folder (updated layer); see
+#: :func:`hashcarbon.data.layers.user_dir`.
 DATA_DIR_ENV = "HASHCARBON_DATA_DIR"
+#: Environment variable selecting the data layer: ``embedded`` or ``updated``.
+DATA_MODE_ENV = "HASHCARBON_DATA"
+DATA_MODES = ("embedded", "updated")
 
 
 @dataclass(frozen=True)
@@ -80,11 +95,73 @@ def get_spec(name: str) -> TableSpec:
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Folder the tables are read from: ``override``, ``$HASHCARBON_DATA_DIR`` or the package."""
-    if override is not None:
-        return Path(override)
-    env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else TABLES_DIR
+    """Folder the embedded tables are read from: ``override`` or the package's tables.
+
+    The user's updated rows live elsewhere (``$HASHCARBON_DATA_DIR`` or the
+    platform's user data folder) and are laid over these by :func:`load_table`.
+    """
+    return Path(override) if override is not None else TABLES_DIR
+
+
+def data_mode() -> str:
+    """``"updated"`` (default: the user's updated rows over the embedded tables) or ``"embedded"``."""
+    mode = os.environ.get(DATA_MODE_ENV, "updated").strip().lower() or "updated"
+    if mode not in DATA_MODES:
+        raise DataError(f"${DATA_MODE_ENV}: expected embedded or updated, got {mode!r}")
+    return mode
+
+
+def set_data_mode(mode: str) -> None:
+    """Select the data layer for this process and its children (``--data`` option)."""
+    if mode not in DATA_MODES:
+        raise DataError(f"--data: expected embedded or updated, got {mode!r}")
+    os.environ[DATA_MODE_ENV] = mode
+
+
+@contextlib.contextmanager
+def use_data(mode: str):
+    """Context manager: load tables from layer ``mode`` inside the block."""
+    old = os.environ.get(DATA_MODE_ENV)
+    set_data_mode(mode)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(DATA_MODE_ENV, None)
+        else:
+            os.environ[DATA_MODE_ENV] = old
+
+
+def integrity_entry(name: str, folder: Path | None = None) -> tuple[dict[str, Any] | None, str]:
+    """Integrity entry of table ``name`` and where it comes from.
+
+    For the package folder: ``[tables.NAME.integrity]`` of the sources file.  For
+    another folder: its ``manifest.toml`` when present, otherwise the shipped entry
+    (a copy must then equal the shipped table).
+    """
+    spec = get_spec(name)
+    if folder is not None and Path(folder).resolve() != TABLES_DIR.resolve():
+        manifest = read_manifest(Path(folder) / MANIFEST_NAME)
+        if spec.filename in manifest:
+            return manifest[spec.filename], f"{Path(folder).name}/{MANIFEST_NAME}"
+    entry, where = _shipped_integrity().get(name, (None, ""))
+    return entry, where
+
+
+def _shipped_integrity() -> dict[str, tuple[dict[str, Any], str]]:
+    tokens = tuple(file_token(p) for p in sorted(SOURCES_DIR.glob("*.toml")))
+    return _shipped_integrity_cached(tokens)
+
+
+@functools.lru_cache(maxsize=4)
+def _shipped_integrity_cached(tokens: tuple) -> dict[str, tuple[dict[str, Any], str]]:
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    for path_str, _, _ in tokens:
+        path = Path(path_str)
+        for name, entry in _load_sources_file(path).items():
+            if isinstance(entry, dict) and isinstance(entry.get("integrity"), dict):
+                out[name] = (entry["integrity"], f"sources/{path.name}")
+    return out
 
 
 def _schema_error_message(filename: str, err: Exception) -> str:
@@ -100,7 +177,11 @@ def _schema_error_message(filename: str, err: Exception) -> str:
         val = row.get("failure_case")
         idx = None if idx is None or pd.isna(idx) else int(idx)
         val = val.item() if hasattr(val, "item") else val
-        example = f" (first failure: row {idx}, value {val!r})" if idx is not None else f" (value {val!r})"
+        example = (
+            f" (first failure: row {idx}, value {val!r})"
+            if idx is not None
+            else f" (value {val!r})"
+        )
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     reason = reason.split(". Columns in dataframe")[0]
     if check is not None and not isinstance(check, str):
@@ -112,48 +193,77 @@ def _schema_error_message(filename: str, err: Exception) -> str:
     return f"{filename}: {reason}"
 
 
-@functools.lru_cache(maxsize=64)
-def _read_validated(path_str: str, mtime_ns: int, name: str) -> pd.DataFrame:
-    spec = get_spec(name)
-    path = Path(path_str)
+def parse_table(path: Path, spec: TableSpec, label: str | None = None) -> pd.DataFrame:
+    """Read a table CSV with its dtypes and date columns (no schema check)."""
+    label = label or path.name
     try:
         frame = pd.read_csv(path, dtype=spec.dtypes or None, keep_default_na=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DataError(f"{path.name}: cannot be read as CSV ({first})") from None
+        raise DataError(f"{label}: cannot be read as CSV ({first})") from None
     for col in spec.date_columns:
         if col not in frame.columns:
-            raise DataError(f"{path.name}: column {col!r} is missing")
+            raise DataError(f"{label}: column {col!r} is missing")
         try:
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
         except (ValueError, TypeError) as err:
             raise DataError(
-                f"{path.name}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})"
+                f"{label}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})"
             ) from None
-    try:
-        frame = spec.schema.validate(frame, lazy=False)
-    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
-        raise DataError(_schema_error_message(path.name, err)) from None
     return frame
 
 
-def load_table(name: str, data_dir_override: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Read table ``name``, validate it against its schema and return a fresh copy.
+def validate_frame(frame: pd.DataFrame, spec: TableSpec, label: str) -> pd.DataFrame:
+    """Apply the table's pandera schema; failures become one-line DataErrors naming ``label``."""
+    try:
+        return spec.schema.validate(frame, lazy=False)
+    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
+        raise DataError(_schema_error_message(label, err)) from None
 
-    Parameters
-    ----------
-    name : str
-        A registered table name (see :func:`table_names`).
-    data_dir_override : path-like, optional
-        Folder to read from instead of the package's tables (also settable
-        with ``$HASHCARBON_DATA_DIR``).
 
-    Raises
-    ------
-    hashcarbon.errors.DataError
-        The file is missing, unreadable or fails a schema check; the message
-        names the file and the check.
-    """
+def _coverage_bounds(spec: TableSpec, frame: pd.DataFrame) -> tuple[Any, Any]:
+    col = spec.coverage_column
+    if not col or col not in frame.columns or frame.empty:
+        return None, None
+    return frame[col].min(), frame[col].max()
+
+
+@functools.lru_cache(maxsize=64)
+def _read_validated(path_str: str, mtime_ns: int, size: int, name: str) -> pd.DataFrame:
+    spec = get_spec(name)
+    path = Path(path_str)
+    entry, where = integrity_entry(name, path.parent)
+    want_rows = (entry or {}).get("rows")
+    try:
+        frame = parse_table(path, spec)
+    except DataError as err:
+        if entry and want_rows is not None:  # a cut file often fails to parse: say so
+            try:
+                rows = csv_rows(path.read_bytes())
+            except OSError:
+                rows = want_rows
+            if rows != want_rows:
+                reason = mismatch_reason(path, entry, rows=rows, where=where).split(";")[0]
+                raise DataError(f"{err} ({reason})") from None
+        raise
+    if entry and want_rows and len(frame) == 0:
+        check_file(path, entry, rows=0, where=where)  # header only: say so before the schema
+    try:
+        frame = validate_frame(frame, spec, path.name)
+    except DataError as err:
+        if entry and want_rows is not None and len(frame) != want_rows:
+            reason = mismatch_reason(path, entry, rows=len(frame), where=where).split(";")[0]
+            raise DataError(f"{err} ({reason})") from None
+        raise
+    first, last = _coverage_bounds(spec, frame)
+    check_file(path, entry, rows=len(frame), first=first, last=last, where=where)
+    return frame
+
+
+def embedded_table(
+    name: str, data_dir_override: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """The embedded (shipped) table ``name``, validated and integrity-checked (shared, do not modify)."""
     spec = get_spec(name)
     path = data_dir(data_dir_override) / spec.filename
     if not path.is_file():
@@ -161,19 +271,56 @@ def load_table(name: str, data_dir_override: str | os.PathLike[str] | None = Non
             f"{spec.filename}: table {name!r} not found in {path.parent}; "
             "reinstall hashcarbon or rebuild the tables with `python tools/build_data.py`"
         )
-    return _read_validated(str(path), path.stat().st_mtime_ns, name).copy()
+    st = path.stat()
+    return _read_validated(str(path), st.st_mtime_ns, st.st_size, name)
+
+
+def load_table(name: str, data_dir_override: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Read table ``name``, validate it against its schema and return a fresh copy.
+
+    With the default data mode (``updated``, see :func:`data_mode`) the rows
+    fetched by ``hashcarbon data update`` are laid over the embedded table
+    (embedded first, newer rows on top) and the merged table is validated by
+    the same schema.
+
+    Parameters
+    ----------
+    name : str
+        A registered table name (see :func:`table_names`).
+    data_dir_override : path-like, optional
+        Folder of table copies to read instead of the package's tables (checked
+        against its ``manifest.toml``, or the shipped entries); no updated layer.
+
+    Raises
+    ------
+    hashcarbon.errors.DataError
+        The file is missing, unreadable, damaged (row count, coverage or sha256
+        differ from the integrity entry) or fails a schema check; the message
+        names the file and the check.
+    """
+    if data_dir_override is None and data_mode() == "updated":
+        from hashcarbon.data import layers
+
+        merged = layers.merged_table(name)
+        if merged is not None:
+            return merged.copy()
+    return embedded_table(name, data_dir_override).copy()
+
+
+def _load_sources_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise DataError(f"sources/{path.name}: invalid TOML ({str(err).splitlines()[0]})") from None
+    return doc.get("tables", {})
 
 
 def sources() -> dict[str, dict[str, Any]]:
-    """The merged sources files: ``{table name: {origin, version, licence, gaps, ...}}``."""
+    """The merged sources files: ``{table name: {origin, version, licence, gaps, integrity, ...}}``."""
     merged: dict[str, dict[str, Any]] = {}
     for path in sorted(SOURCES_DIR.glob("*.toml")):
-        try:
-            with path.open("rb") as fh:
-                doc = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as err:
-            raise DataError(f"sources/{path.name}: invalid TOML ({err})") from None
-        merged.update(doc.get("tables", {}))
+        merged.update(_load_sources_file(path))
     return merged
 
 

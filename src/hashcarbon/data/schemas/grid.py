@@ -15,6 +15,22 @@ _year = pa.Column(int, pa.Check.in_range(1990, 2100))
 # Net generation can be slightly negative (pumped storage in EIA's 'Hydroelectric'/'Other').
 _twh = pa.Column(float, pa.Check.in_range(-10.0, 50_000.0))
 
+#: Vintages of grid_mix / grid_intensity; the ``*_update`` ones occur only in rows
+#: fetched by ``hashcarbon data update`` (hashcarbon.data.iotools.grid).
+MIX_VINTAGES = [
+    "owid_bp_ember_2022",
+    "owid_ccaf_repo_2024",
+    "ember_yearly_update",
+    "owid_energy_update",
+]
+INTENSITY_VINTAGES = [
+    "ember_2022_combustion",
+    "ember_lifecycle_2025",
+    "iea_2025",
+    "ember_yearly_update",
+    "owid_energy_update",
+]
+
 GRID_MIX = pa.DataFrameSchema(
     {
         "country": pa.Column(str, pa.Check.str_length(min_value=1)),
@@ -24,7 +40,7 @@ GRID_MIX = pa.DataFrameSchema(
         "year": _year,
         "source": pa.Column(str, pa.Check.isin(SOURCES)),
         "generation_twh": pa.Column(float, pa.Check.in_range(0.0, 50_000.0)),
-        "vintage": pa.Column(str, pa.Check.isin(["owid_bp_ember_2022", "owid_ccaf_repo_2024"])),
+        "vintage": pa.Column(str, pa.Check.isin(MIX_VINTAGES)),
         "derived": pa.Column(bool),
     },
     unique=["country", "year", "source"],
@@ -39,9 +55,7 @@ GRID_INTENSITY = pa.DataFrameSchema(
         ),
         "year": _year,
         "intensity_g_per_kwh": pa.Column(float, pa.Check.in_range(0.0, 2000.0)),
-        "vintage": pa.Column(
-            str, pa.Check.isin(["ember_2022_combustion", "ember_lifecycle_2025", "iea_2025"])
-        ),
+        "vintage": pa.Column(str, pa.Check.isin(INTENSITY_VINTAGES)),
         "projection": pa.Column(bool),
     },
     unique=["vintage", "country", "year"],

@@ -55,10 +55,26 @@ from hashcarbon.data._registry import TableSpec
 from hashcarbon.units import HASHES_PER_DIFFICULTY, SECONDS_PER_DAY
 
 #: Allowed codes of the flag columns (documented in the module docstring and sources).
-HASHRATE_FLAGS = ("coinmetrics", "bitcoinvisuals", "interpolated_7d")
-BLOCKS_FLAGS = ("observed", "derived_7d")
-PRICE_FLAGS = ("coinmarketcap", "bitinfocharts", "yahoo_mid", "interpolated_7d")
-FEES_FLAGS = ("observed", "observed_sample", "interpolated", "derived_revenue_minus_subsidy")
+#: ``mempool``, ``derived_daily``, ``coinmetrics_refrate``, ``mempool`` and
+#: ``mempool_avg_per_block`` occur only in rows fetched by ``hashcarbon data update``
+#: (see ``hashcarbon.data.iotools.network``).
+HASHRATE_FLAGS = ("coinmetrics", "bitcoinvisuals", "interpolated_7d", "mempool")
+BLOCKS_FLAGS = ("observed", "derived_7d", "derived_daily")
+PRICE_FLAGS = (
+    "coinmarketcap",
+    "bitinfocharts",
+    "yahoo_mid",
+    "interpolated_7d",
+    "coinmetrics_refrate",
+    "mempool",
+)
+FEES_FLAGS = (
+    "observed",
+    "observed_sample",
+    "interpolated",
+    "derived_revenue_minus_subsidy",
+    "mempool_avg_per_block",
+)
 
 #: Largest shortfall of observed issuance below blocks x subsidy (under-claimed
 #: coinbases, e.g. block 501726 on 2017-12-30 claimed nothing: -0.7 % that day;
