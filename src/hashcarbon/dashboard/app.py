@@ -1,0 +1,31 @@
+"""Streamlit entry script of ``hashcarbon dashboard``: navigation, language, data layer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from hashcarbon.dashboard import _ui
+from hashcarbon.dashboard._i18n import tr
+
+st.set_page_config(page_title="hashcarbon", page_icon="⛏", layout="wide")
+
+lang = _ui.lang()
+ICONS = {"today": "⚡", "where": "🗺", "policy": "🧪", "bbce": "📈", "claims": "✔"}
+pages = [
+    st.Page(
+        f"_pages/{key}.py",
+        title=tr(lang, f"page_{key}"),
+        icon=ICONS[key],
+        url_path=key,
+        default=key == "today",
+    )
+    for key in _ui.PAGES
+]
+nav = st.navigation(pages)
+st.sidebar.markdown(f"**{tr(lang, 'app_title')}**")
+_ui.language_switch()
+layer = _ui.data_layer()
+st.sidebar.caption(tr(lang, "data_layer", layer=layer))
+if layer == "updated" and not _ui.updated_layer_available():
+    st.sidebar.caption(tr(lang, "no_updated"))
+nav.run()

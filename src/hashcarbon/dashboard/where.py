@@ -1,0 +1,158 @@
+"""Page 2, where: hash-rate shares by country and Chinese province, month by month."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from hashcarbon.dashboard import _data, _ui
+from hashcarbon.dashboard._i18n import report_text, tr
+
+FLAG_COLOURS = {"interpolated": "#f1c40f", "assumed": "#95a5a6", "carried": "#e67e22"}
+
+
+def map_frame(shares: pd.DataFrame, month: pd.Timestamp, feature_ids: set[str]) -> pd.DataFrame:
+    """The rows drawn on the map for ``month`` (regions with an outline), share in percent."""
+    sel = shares[shares["date"] == month]
+    out = sel[["region", "country", "share", "method", "province_method", "flag"]].copy()
+    out.insert(0, "month", f"{month:%Y-%m}")
+    out["share_pct"] = 100.0 * out["share"]
+    out["on_map"] = out["region"].isin(feature_ids)
+    return out.reset_index(drop=True)
+
+
+def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure:
+    drawn = frame[frame["on_map"]]
+    others = [f["id"] for f in geo["features"] if f["id"] not in set(drawn["region"])]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geo,
+            locations=others,
+            z=[0] * len(others),
+            featureidkey="id",
+            colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]],
+            showscale=False,
+            marker_line_color="#ffffff",
+            marker_line_width=0.4,
+            hoverinfo="location",
+        )
+    )
+    hover = "%{location}: %{z:.1f} %<br>%{customdata}<extra></extra>"
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geo,
+            locations=drawn["region"],
+            z=drawn["share_pct"],
+            featureidkey="id",
+            colorscale="YlOrRd",
+            zmin=0,
+            zmax=max(40.0, float(drawn["share_pct"].max())),
+            marker_line_color="#555",
+            marker_line_width=0.5,
+            customdata=drawn["flag"],
+            hovertemplate=hover,
+            colorbar={"title": {"text": "%" if lg == "en" else "份额 %"}, "thickness": 12},
+        )
+    )
+    fig.update_geos(
+        visible=False,
+        showcountries=False,
+        showcoastlines=False,
+        showland=False,
+        projection_type="natural earth",
+        lataxis_range=[-50, 80],
+        lonaxis_range=[-170, 190],
+        bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_layout(title=title, height=480, hovermode="closest")
+    return fig
+
+
+def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
+    wide = shares.pivot_table(index="date", columns="region", values="share", aggfunc="sum")
+    mean = wide.mean().sort_values(ascending=False)
+    china = set(shares.loc[shares["country"] == "China", "region"])
+    order = [c for c in mean.index if c in china] + [
+        c for c in mean.index if c not in china and c != "Other"
+    ]
+    order += ["Other"] if "Other" in wide else []
+    wide = wide[order].fillna(0.0)
+    fig = go.Figure()
+    for reg in order:
+        fig.add_trace(
+            go.Scatter(
+                x=wide.index,
+                y=wide[reg],
+                name=reg,
+                stackgroup="one",
+                mode="lines",
+                line={"width": 0.5},
+                hovertemplate="%{y:.1%}",
+            )
+        )
+    flags = shares.groupby("date")["flag"].agg(
+        lambda m: _data.month_flag(pd.DataFrame({"flag": m}))
+    )
+    runs = (flags != flags.shift()).cumsum()
+    for _, seg in flags.groupby(runs):
+        f = seg.iloc[0]
+        if f in FLAG_COLOURS:
+            fig.add_vrect(
+                x0=seg.index.min(),
+                x1=seg.index.max() + pd.offsets.MonthBegin(1),
+                fillcolor=FLAG_COLOURS[f],
+                opacity=0.18,
+                line_width=0,
+                annotation_text=tr(lg, f"method_{f}").split(" (")[0].split("（")[0],
+                annotation_position="top left",
+                annotation_font_size=9,
+            )
+    fig.update_layout(
+        title=tr(lg, "stacked_title"),
+        yaxis={"range": [0, 1], "tickformat": ".0%"},
+        height=460,
+        hovermode="x unified",
+    )
+    out = wide.reset_index().rename(columns={"date": "month"})
+    out["month"] = out["month"].dt.strftime("%Y-%m")
+    out["flag"] = flags.to_numpy()
+    return fig, out
+
+
+def render() -> None:
+    lg = _ui.lang()
+    st.title(tr(lg, "page_where"))
+    shares = _ui.shares()
+    geo = _ui.geojson()
+    ids = {f["id"] for f in geo["features"]}
+    months = sorted(shares["date"].unique())
+    labels = [f"{pd.Timestamp(m):%Y-%m}" for m in months]
+    default = "2021-04" if "2021-04" in labels else labels[-1]
+    chosen = st.select_slider(tr(lg, "month"), options=labels, value=default, key="where_month")
+    month = pd.Timestamp(f"{chosen}-01")
+    frame = map_frame(shares, month, ids)
+    flag = _data.month_flag(frame)
+    title = tr(lg, "map_title", month=chosen)
+    if flag != "observed":
+        title += f" — {tr(lg, f'method_{flag}')}"
+    fig = choropleth(frame, geo, title, lg)
+    _ui.chart(fig, frame.drop(columns=["on_map"]), f"map_{chosen}", lg)
+    msg = tr(lg, "month_flag", flag=tr(lg, f"method_{flag}"))
+    (st.info if flag == "observed" else st.warning)(msg)
+    other = frame.loc[~frame["on_map"], "share"].sum()
+    if other > 0:
+        st.caption(
+            f"'Other' (not drawn): {100 * other:.1f} %"
+            if lg == "en"
+            else f"“其他”（未绘出）：{100 * other:.1f}%"
+        )
+    fig2, wide = stacked(shares, lg)
+    _ui.chart(fig2, wide, "shares", lg)
+    st.caption(tr(lg, "shade_note"))
+    text = report_text(
+        lg, "where_text", "", latest_month=labels[-1], top_region="…", top_share_pct=0.0
+    )
+    if text:
+        st.caption(text.rsplit(".", 2)[0] + "." if lg == "en" else text.rsplit("。", 2)[0] + "。")
