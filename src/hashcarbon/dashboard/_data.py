@@ -99,11 +99,16 @@ def shares() -> pd.DataFrame:
     return out
 
 
+#: Non-observed flags, most serious first (``geography``'s country ``method`` and
+#: ``province_method`` values).
+FLAG_ORDER = ("assumed", "interpolated", "carried", "anchor", "exit")
+
+
 def month_flag(frame: pd.DataFrame) -> str:
     """One flag for a month's shares: ``observed`` only when every row is observed."""
     col = "flag" if "flag" in frame else "method"
     flags = set(frame[col].astype(str))
-    for f in ("assumed", "interpolated", "carried"):
+    for f in FLAG_ORDER:
         if f in flags:
             return f
     return "observed" if flags <= {"observed"} else sorted(flags)[0]
@@ -366,14 +371,21 @@ def bbce_series(closures: dict[str, str]) -> pd.DataFrame:
     from hashcarbon.models import bbce
 
     frames = []
+    units: dict[str, str] = {}
     for s in bbce.SCENARIOS:
         ds = bbce.run(s, closures=closures or None)
+        units = {v: str(ds[v].attrs.get("units", "")) for v in bbce.FIG4_SERIES if v in ds}
         rec = pd.DataFrame(bbce.to_records(ds, "year"))
         if "carbon_flow_mt" not in rec and "emissions_mt" in rec:
             rec["carbon_flow_mt"] = rec["emissions_mt"]
         rec["scenario"] = s
         frames.append(rec)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    # yearly sums of monthly flows (to_records, calendar_sum)
+    units["energy_twh"] = "TWh/yr"
+    units["carbon_flow_mt"] = "Mt CO2/yr"
+    out.attrs["units"] = units
+    return out
 
 
 def bbce_ranking(closures: dict[str, str]) -> pd.DataFrame:

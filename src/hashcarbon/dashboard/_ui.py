@@ -54,7 +54,7 @@ def chart(fig, frame: pd.DataFrame, key: str, lg: str) -> None:
     """A Plotly chart and, under it, the CSV of exactly the frame it was drawn from."""
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
         font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif"},
         hovermode=fig.layout.hovermode or "x unified",
     )

@@ -7,10 +7,16 @@ import streamlit as st
 from hashcarbon.dashboard import _ui
 from hashcarbon.dashboard._i18n import tr
 
-st.set_page_config(page_title="hashcarbon", page_icon="⛏", layout="wide")
+st.set_page_config(page_title="hashcarbon", page_icon=":material/bolt:", layout="wide")
 
 lang = _ui.lang()
-ICONS = {"today": "⚡", "where": "🗺", "policy": "🧪", "bbce": "📈", "claims": "✔"}
+ICONS = {
+    "today": ":material/bolt:",
+    "where": ":material/map:",
+    "policy": ":material/science:",
+    "bbce": ":material/show_chart:",
+    "claims": ":material/fact_check:",
+}
 pages = [
     st.Page(
         f"_pages/{key}.py",

@@ -100,13 +100,17 @@ def render() -> None:
     long = _ui.bbce_series(items)
     plot = long[["scenario", "period", series]].copy()
     fig = go.Figure()
-    for s, g in plot.groupby("scenario", sort=False):
+    for s, g in sorted(plot.groupby("scenario", sort=False), key=lambda sg: sg[0] == "bbce-bm"):
         fig.add_trace(
             go.Scatter(
                 x=g["period"].astype(int),
                 y=g[series],
                 name=s,
-                line={"color": COLOURS.get(s), "width": 2},
+                line={
+                    "color": COLOURS.get(s),
+                    "width": 3 if s == "bbce-bm" else 2,
+                    "dash": "dash" if s == "bbce-bm" else "solid",
+                },
             )
         )
     published = None
@@ -144,7 +148,13 @@ def render() -> None:
             ],
             ignore_index=True,
         )
-    fig.update_layout(title=tr(lg, "bbce_title", series=series), height=420, hovermode="x unified")
+    unit = long.attrs.get("units", {}).get(series, "")
+    fig.update_layout(
+        title=tr(lg, "bbce_title", series=series),
+        yaxis_title=f"{series} [{unit}]" if unit else series,
+        height=420,
+        hovermode="x unified",
+    )
     _ui.chart(fig, plot, f"bbce_{series}", lg)
     st.subheader(tr(lg, "bbce_ranking"))
     tab = ranking.copy()

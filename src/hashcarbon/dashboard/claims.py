@@ -7,7 +7,11 @@ import streamlit as st
 from hashcarbon.dashboard import _ui
 from hashcarbon.dashboard._i18n import report_text, tr
 
-VERDICT_ICON = {"supported": "✅", "contradicted": "❌", "unresolved": "❔"}
+VERDICT_ICON = {
+    "supported": ":material/check_circle:",
+    "contradicted": ":material/cancel:",
+    "unresolved": ":material/help:",
+}
 
 
 def render() -> None:
@@ -21,7 +25,7 @@ def render() -> None:
         frame = _ui.claims_table(int(runs), 0)
     zh = lg == "zh"
     table = frame.assign(
-        verdict=[f"{VERDICT_ICON.get(v, '')} {report_text(lg, v, v)}" for v in frame["verdict"]],
+        verdict=[report_text(lg, v, v) for v in frame["verdict"]],
         claim=frame["claim_zh"] if zh else frame["claim"],
         rule=frame["rule_zh"].where(frame["rule_zh"].astype(bool), frame["rule"])
         if zh
@@ -29,18 +33,18 @@ def render() -> None:
         reason=frame["reason_zh"].where(frame["reason_zh"].astype(bool), frame["reason"])
         if zh
         else frame["reason"],
-        link=[f"./{p}?lang={lg}" for p in frame["page"]],
+        link=[f"./{'' if p == 'today' else p}?lang={lg}" for p in frame["page"]],
     )
     cols = [
         "id",
         "claim",
         "verdict",
+        "link",
         "project_number",
         "published_number",
-        "published_source",
         "reason",
         "rule",
-        "link",
+        "published_source",
     ]
     labels = {
         "claim": report_text(lg, "col_claim", "claim"),
@@ -55,13 +59,15 @@ def render() -> None:
         key="claims_table",
         column_config={
             **{k: st.column_config.TextColumn(v) for k, v in labels.items()},
+            "claim": st.column_config.TextColumn(labels["claim"], width="large"),
             "link": st.column_config.LinkColumn(tr(lg, "evidence_page"), display_text="open ›"),
         },
     )
     st.subheader(tr(lg, "evidence_page"))
     page_titles = {p: tr(lg, f"page_{p}") for p in _ui.PAGES}
-    for _, row in table.iterrows():
+    for (_, row), verdict in zip(table.iterrows(), frame["verdict"], strict=True):
         st.page_link(
             f"_pages/{row['page']}.py",
+            icon=VERDICT_ICON.get(verdict),
             label=f"{row['verdict']}  {row['id']} → {page_titles[row['page']]}",
         )

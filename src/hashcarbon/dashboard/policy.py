@@ -119,6 +119,7 @@ def fan_figure(fans: pd.DataFrame, title: str) -> go.Figure:
             go.Scatter(
                 x=g["year"],
                 y=g["emissions_mt_p95"],
+                mode="lines",
                 line={"width": 0},
                 showlegend=False,
                 hoverinfo="skip",
@@ -129,6 +130,7 @@ def fan_figure(fans: pd.DataFrame, title: str) -> go.Figure:
                 x=g["year"],
                 y=g["emissions_mt_p5"],
                 fill="tonexty",
+                mode="lines",
                 line={"width": 0},
                 fillcolor=_rgba(c, 0.2),
                 name=f"{name} P5-P95",
@@ -140,6 +142,7 @@ def fan_figure(fans: pd.DataFrame, title: str) -> go.Figure:
                 x=g["year"],
                 y=g["emissions_mt_p50"],
                 name=f"{name} P50",
+                mode="lines",
                 line={"color": c, "width": 2},
             )
         )
@@ -153,31 +156,53 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def sankey(links: pd.DataFrame, title: str) -> go.Figure:
+    """Three columns: regions (by energy), supply (sustainable / grid), CO2."""
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     idx = {n: i for i, n in enumerate(nodes)}
-    colours = [
-        "#2ca02c"
-        if n == "sustainable"
-        else "#7f7f7f"
-        if n.startswith("grid")
-        else "#d62728"
-        if n == "CO2"
-        else "#1f77b4"
-        for n in nodes
-    ]
+    supply = {"sustainable", "grid, non-sustainable"}
+    regions = [n for n in nodes if n not in supply and n != "CO2"]
+    out_twh = links[links["target"].isin(supply)].groupby("source")["value"].sum()
+    total = float(out_twh.sum()) or 1.0
+    x, y, colours = [], [], []
+    pos, acc = {}, 0.0
+    for n in regions:  # stacked top to bottom in proportion to their energy
+        h = float(out_twh.get(n, 0.0)) / total
+        pos[n] = 0.02 + 0.96 * (acc + h / 2)
+        acc += h
+    for n in nodes:
+        if n in pos:
+            x.append(0.01)
+            y.append(pos[n])
+            colours.append("#1f77b4")
+        elif n == "sustainable":
+            x.append(0.5)
+            y.append(0.15)
+            colours.append("#2ca02c")
+        elif n in supply:
+            x.append(0.5)
+            y.append(0.65)
+            colours.append("#7f7f7f")
+        else:
+            x.append(0.99)
+            y.append(0.65)
+            colours.append("#d62728")
     fig = go.Figure(
         go.Sankey(
-            node={"label": nodes, "color": colours, "pad": 8, "thickness": 14},
+            arrangement="snap",
+            node={"label": nodes, "color": colours, "pad": 6, "thickness": 14, "x": x, "y": y},
             link={
                 "source": [idx[s] for s in links["source"]],
                 "target": [idx[t] for t in links["target"]],
                 "value": links["value"],
                 "customdata": links["unit"],
-                "hovertemplate": "%{source.label} → %{target.label}: %{value:.2f} %{customdata}<extra></extra>",
+                "color": "rgba(120,120,120,0.25)",
+                "hovertemplate": "%{source.label} → %{target.label}: %{value:.2f} %{customdata}"
+                "<extra></extra>",
             },
+            textfont={"color": "#111", "size": 11},
         )
     )
-    fig.update_layout(title=title, height=520, hovermode=False)
+    fig.update_layout(title=title, height=560, hovermode=False)
     return fig
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from hashcarbon.dashboard import _data, _ui
 from hashcarbon.dashboard._i18n import report_text, tr
 
-FLAG_COLOURS = {"interpolated": "#f1c40f", "assumed": "#95a5a6", "carried": "#e67e22"}
+FLAG_COLOURS = {
+    "interpolated": "#f1c40f",
+    "assumed": "#95a5a6",
+    "carried": "#e67e22",
+    "anchor": "#3498db",
+    "exit": "#8e44ad",
+}
 
 
 def map_frame(shares: pd.DataFrame, month: pd.Timestamp, feature_ids: set[str]) -> pd.DataFrame:
@@ -27,7 +34,7 @@ def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure
     others = [f["id"] for f in geo["features"] if f["id"] not in set(drawn["region"])]
     fig = go.Figure()
     fig.add_trace(
-        go.Choropleth(
+        go.Choroplethmap(
             geojson=geo,
             locations=others,
             z=[0] * len(others),
@@ -36,12 +43,12 @@ def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure
             showscale=False,
             marker_line_color="#ffffff",
             marker_line_width=0.4,
-            hoverinfo="location",
+            hoverinfo="skip",
         )
     )
     hover = "%{location}: %{z:.1f} %<br>%{customdata}<extra></extra>"
     fig.add_trace(
-        go.Choropleth(
+        go.Choroplethmap(
             geojson=geo,
             locations=drawn["region"],
             z=drawn["share_pct"],
@@ -56,16 +63,9 @@ def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure
             colorbar={"title": {"text": "%" if lg == "en" else "份额 %"}, "thickness": 12},
         )
     )
-    fig.update_geos(
-        visible=False,
-        showcountries=False,
-        showcoastlines=False,
-        showland=False,
-        projection_type="natural earth",
-        lataxis_range=[-50, 80],
-        lonaxis_range=[-170, 190],
-        bgcolor="rgba(0,0,0,0)",
-    )
+    # MapLibre with a blank style: no tiles or outlines are fetched from the network (the
+    # outlines are the package's own geojson), so the map works offline.
+    fig.update_layout(map={"style": "white-bg", "center": {"lat": 30, "lon": 20}, "zoom": 0.75})
     fig.update_layout(title=title, height=480, hovermode="closest")
     return fig
 
@@ -80,7 +80,8 @@ def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
     order += ["Other"] if "Other" in wide else []
     wide = wide[order].fillna(0.0)
     fig = go.Figure()
-    for reg in order:
+    palette = px.colors.qualitative.Dark24
+    for i, reg in enumerate(order):
         fig.add_trace(
             go.Scatter(
                 x=wide.index,
@@ -88,7 +89,7 @@ def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
                 name=reg,
                 stackgroup="one",
                 mode="lines",
-                line={"width": 0.5},
+                line={"width": 0.5, "color": palette[i % len(palette)]},
                 hovertemplate="%{y:.1%}",
             )
         )
@@ -105,9 +106,7 @@ def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
                 fillcolor=FLAG_COLOURS[f],
                 opacity=0.18,
                 line_width=0,
-                annotation_text=tr(lg, f"method_{f}").split(" (")[0].split("（")[0],
-                annotation_position="top left",
-                annotation_font_size=9,
+                layer="above",
             )
     fig.update_layout(
         title=tr(lg, "stacked_title"),
@@ -151,8 +150,14 @@ def render() -> None:
     fig2, wide = stacked(shares, lg)
     _ui.chart(fig2, wide, "shares", lg)
     st.caption(tr(lg, "shade_note"))
+    latest = shares[shares["date"] == shares["date"].max()].sort_values("share", ascending=False)
     text = report_text(
-        lg, "where_text", "", latest_month=labels[-1], top_region="…", top_share_pct=0.0
+        lg,
+        "where_text",
+        "",
+        latest_month=labels[-1],
+        top_region=str(latest["region"].iloc[0]),
+        top_share_pct=100 * float(latest["share"].iloc[0]),
     )
     if text:
-        st.caption(text.rsplit(".", 2)[0] + "." if lg == "en" else text.rsplit("。", 2)[0] + "。")
+        st.caption(text)
