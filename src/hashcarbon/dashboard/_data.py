@@ -250,8 +250,8 @@ def delta_table(
 
     Runs with the same seed share their BTC price path (common random numbers), so
     Δ is taken run by run, as :func:`hashcarbon.models.world.compare` does; the
-    P5/P50/P95 and ``p_delta_below_0`` (share of runs with Δ < 0) come from those
-    per-run differences.
+    P5/P50/P95 and ``p_delta_below_0`` (share of runs with Δ < 0, where |Δ| under
+    1e-9 of the baseline counts as 0) come from those per-run differences.
     """
     rows = []
     for name, ds in (("baseline", baseline), ("scenario", summary)):
@@ -270,6 +270,9 @@ def delta_table(
     out = []
     for var, unit in (("energy", "twh"), ("emissions", "mt")):
         d = scen[var] - base[var]
+        # floating-point noise (different summation order) is not a change: |Δ| below
+        # 1e-9 of the baseline counts as 0 in P(Δ < 0)
+        tol = 1e-9 * max(float(np.abs(base[var]).max()), 1.0)
         p5, p50, p95 = np.percentile(d, [5, 50, 95])
         out.append(
             {
@@ -283,7 +286,7 @@ def delta_table(
                 "delta_p50": float(p50),
                 "delta_p95": float(p95),
                 "delta_mean": float(d.mean()),
-                "p_delta_below_0": float((d < 0).mean()),
+                "p_delta_below_0": float((d < -tol).mean()),
                 "runs": int(d.size),
             }
         )
