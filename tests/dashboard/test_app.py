@@ -93,7 +93,7 @@ def test_policy_lab_edit_lever_run_and_delta(app):
     _no_errors(at)
     at.number_input(key="lever_0_metering_leak").set_value(0.5)
     at.number_input(key="pl_runs").set_value(8)
-    [b for b in at.button if b.label == "Run"][0].click().run()
+    next(b for b in at.button if b.label == "Run").click().run()
     _no_errors(at)
     assert not at.error, [e.value for e in at.error]
     shown = _metric(at, "Δ emissions, median")
@@ -113,7 +113,7 @@ def test_policy_lab_edit_lever_run_and_delta(app):
     # every run, because runs with the same seed share their price paths
     at.checkbox(key="lever_0_keep").uncheck()
     at.checkbox(key="lever_1_keep").uncheck()
-    [b for b in at.button if b.label == "Run"][0].click().run()
+    next(b for b in at.button if b.label == "Run").click().run()
     _no_errors(at)
     assert _metric(at, "Δ emissions, median") == 0.0
     delta = at.dataframe[-1].value
@@ -124,11 +124,13 @@ def test_policy_lab_edit_lever_run_and_delta(app):
 def test_policy_lab_invalid_lever_is_one_line():
     at = _new().switch_page("_pages/policy.py").run()
     at.text_input(key="lever_0_start").set_value("June")
-    [b for b in at.button if b.label == "Run"][0].click().run()
+    next(b for b in at.button if b.label == "Run").click().run()
     _no_errors(at)
     assert len(at.error) == 1
     msg = at.error[0].value
-    assert "\n" not in msg and "policy[0].start" in msg and "Traceback" not in msg
+    assert "\n" not in msg
+    assert "policy[0].start" in msg
+    assert "Traceback" not in msg
 
 
 def test_policy_lab_malformed_upload_is_one_line():
@@ -140,7 +142,9 @@ def test_policy_lab_malformed_upload_is_one_line():
     _no_errors(at)
     assert len(at.error) == 1
     msg = at.error[0].value
-    assert "\n" not in msg and msg.count("bad.toml") == 1 and "not valid TOML" in msg
+    assert "\n" not in msg
+    assert msg.count("bad.toml") == 1
+    assert "not valid TOML" in msg
     # valid TOML, invalid field: the validator of the CLI names the field
     at.file_uploader(key="pl_upload").set_value(
         (
@@ -151,7 +155,8 @@ def test_policy_lab_malformed_upload_is_one_line():
         )
     ).run()
     _no_errors(at)
-    assert len(at.error) == 1 and "policy[0].relocate_share" in at.error[0].value
+    assert len(at.error) == 1
+    assert "policy[0].relocate_share" in at.error[0].value
 
 
 def test_policy_lab_valid_upload_runs():
@@ -162,7 +167,7 @@ def test_policy_lab_valid_upload_runs():
     _no_errors(at)
     assert not at.error
     at.number_input(key="pl_runs").set_value(4)
-    [b for b in at.button if b.label == "Run"][0].click().run()
+    next(b for b in at.button if b.label == "Run").click().run()
     _no_errors(at)
     assert any(m.label.startswith("Δ emissions") for m in at.metric)
 
@@ -171,7 +176,8 @@ def test_bbce_closures_toggle_and_reading(app):
     at = app.switch_page("_pages/bbce.py").run()
     _no_errors(at)
     text = " ".join(m.value for m in at.markdown)
-    assert "PUE = 0.78" in text and "inverts the paper's policy ranking" in text
+    assert "PUE = 0.78" in text
+    assert "inverts the paper's policy ranking" in text
     at.radio(key="bbce_ma_placement").set_value("level")
     at.radio(key="bbce_profit_costs").set_value("energy").run()
     _no_errors(at)
