@@ -106,7 +106,7 @@ def summarise(results: list[Result]) -> dict[str, float]:
         out.update(
             min_s=times[0],
             median_s=statistics.median(times),
-            p95_s=times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+            p95_s=times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
             max_s=times[-1],
         )
     return out
