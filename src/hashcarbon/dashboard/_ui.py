@@ -50,14 +50,25 @@ def error_line(message: str) -> None:
     st.error(" ".join(str(message).split()), icon=None)
 
 
-def chart(fig, frame: pd.DataFrame, key: str, lg: str) -> None:
-    """A Plotly chart and, under it, the CSV of exactly the frame it was drawn from."""
+def style(fig):
+    """The layout every chart shares (margins, legend under the plot, CJK-capable font)."""
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
         font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif"},
         hovermode=fig.layout.hovermode or "x unified",
     )
+    return fig
+
+
+def chart(fig, frame: pd.DataFrame, key: str, lg: str, styled: bool = False) -> None:
+    """A Plotly chart and, under it, the CSV of exactly the frame it was drawn from.
+
+    ``styled=True``: the figure already went through :func:`style` (cached figures are
+    shared between sessions and must not be changed here).
+    """
+    if not styled:
+        style(fig)
     st.plotly_chart(fig, key=f"chart_{key}", config=PLOTLY_CONFIG, width="stretch")
     st.download_button(
         tr(lg, "download_csv"),

@@ -29,45 +29,70 @@ def map_frame(shares: pd.DataFrame, month: pd.Timestamp, feature_ids: set[str]) 
     return out.reset_index(drop=True)
 
 
-def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure:
-    drawn = frame[frame["on_map"]]
-    others = [f["id"] for f in geo["features"] if f["id"] not in set(drawn["region"])]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=geo,
-            locations=others,
-            z=[0] * len(others),
-            featureidkey="id",
-            colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]],
-            showscale=False,
-            marker_line_color="#ffffff",
-            marker_line_width=0.4,
-            hoverinfo="skip",
-        )
+def split_geo(geo: dict, regions) -> tuple[dict, dict]:
+    """(outlines of ``regions``, outlines of every other country) as two collections."""
+    keep = set(regions)
+    mine = [f for f in geo["features"] if f["id"] in keep]
+    rest = [f for f in geo["features"] if f["id"] not in keep]
+    return (
+        {"type": "FeatureCollection", "features": mine},
+        {"type": "FeatureCollection", "features": rest},
     )
+
+
+def choropleth(frame: pd.DataFrame, geo: dict, title: str, lg: str) -> go.Figure:
+    """Shares on the map: one trace for the mining regions, the other countries as a layer.
+
+    The background countries are a MapLibre fill layer, not a second trace, so the page
+    sends each outline once (about 370 kB in all).
+    """
+    drawn = frame[frame["on_map"]]
+    mine, rest = split_geo(geo, drawn["region"])
     hover = "%{location}: %{z:.1f} %<br>%{customdata}<extra></extra>"
-    fig.add_trace(
-        go.Choroplethmap(
-            geojson=geo,
-            locations=drawn["region"],
-            z=drawn["share_pct"],
-            featureidkey="id",
-            colorscale="YlOrRd",
-            zmin=0,
-            zmax=max(40.0, float(drawn["share_pct"].max())),
-            marker_line_color="#555",
-            marker_line_width=0.5,
-            customdata=drawn["flag"],
-            hovertemplate=hover,
-            colorbar={"title": {"text": "%" if lg == "en" else "份额 %"}, "thickness": 12},
-        )
+    trace = go.Choroplethmap(
+        geojson=mine,
+        locations=drawn["region"],
+        z=drawn["share_pct"],
+        featureidkey="id",
+        colorscale="YlOrRd",
+        zmin=0,
+        zmax=max(40.0, float(drawn["share_pct"].max())),
+        marker_line_color="#555",
+        marker_line_width=0.5,
+        customdata=drawn["flag"],
+        hovertemplate=hover,
+        colorbar={"title": {"text": "%" if lg == "en" else "份额 %"}, "thickness": 12},
     )
     # MapLibre with a blank style: no tiles or outlines are fetched from the network (the
     # outlines are the package's own geojson), so the map works offline.
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": 30, "lon": 20}, "zoom": 0.75})
-    fig.update_layout(title=title, height=480, hovermode="closest")
-    return fig
+    layout = go.Layout(
+        map={
+            "style": "white-bg",
+            "center": {"lat": 30, "lon": 20},
+            "zoom": 0.75,
+            "layers": [
+                {
+                    "sourcetype": "geojson",
+                    "source": rest,
+                    "type": "fill",
+                    "color": "#e6e6e6",
+                    "below": "traces",
+                },
+                {
+                    "sourcetype": "geojson",
+                    "source": rest,
+                    "type": "line",
+                    "color": "#ffffff",
+                    "line": {"width": 0.5},
+                    "below": "traces",
+                },
+            ],
+        },
+        title=title,
+        height=480,
+        hovermode="closest",
+    )
+    return go.Figure(data=[trace], layout=layout)
 
 
 def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
@@ -120,24 +145,35 @@ def stacked(shares: pd.DataFrame, lg: str) -> tuple[go.Figure, pd.DataFrame]:
     return fig, out
 
 
-def render() -> None:
-    lg = _ui.lang()
-    st.title(tr(lg, "page_where"))
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map(chosen: str, lg: str):
+    """Map figure and its frame for month ``chosen`` (built once, shared between sessions)."""
     shares = _ui.shares()
     geo = _ui.geojson()
-    ids = {f["id"] for f in geo["features"]}
-    months = sorted(shares["date"].unique())
-    labels = [f"{pd.Timestamp(m):%Y-%m}" for m in months]
-    default = "2021-04" if "2021-04" in labels else labels[-1]
-    chosen = st.select_slider(tr(lg, "month"), options=labels, value=default, key="where_month")
-    month = pd.Timestamp(f"{chosen}-01")
-    frame = map_frame(shares, month, ids)
+    frame = map_frame(shares, pd.Timestamp(f"{chosen}-01"), {f["id"] for f in geo["features"]})
     flag = _data.month_flag(frame)
     title = tr(lg, "map_title", month=chosen)
     if flag != "observed":
         title += f" — {tr(lg, f'method_{flag}')}"
-    fig = choropleth(frame, geo, title, lg)
-    _ui.chart(fig, frame.drop(columns=["on_map"]), f"map_{chosen}", lg)
+    fig = _ui.style(choropleth(frame, geo, title, lg))
+    return fig, frame, flag
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _stacked(lg: str):
+    fig, wide = stacked(_ui.shares(), lg)
+    return _ui.style(fig), wide
+
+
+def render() -> None:
+    lg = _ui.lang()
+    st.title(tr(lg, "page_where"))
+    shares = _ui.shares()
+    labels = [f"{pd.Timestamp(m):%Y-%m}" for m in sorted(shares["date"].unique())]
+    default = "2021-04" if "2021-04" in labels else labels[-1]
+    chosen = st.select_slider(tr(lg, "month"), options=labels, value=default, key="where_month")
+    fig, frame, flag = _map(chosen, lg)
+    _ui.chart(fig, frame.drop(columns=["on_map"]), f"map_{chosen}", lg, styled=True)
     msg = tr(lg, "month_flag", flag=tr(lg, f"method_{flag}"))
     (st.info if flag == "observed" else st.warning)(msg)
     other = frame.loc[~frame["on_map"], "share"].sum()
@@ -147,8 +183,8 @@ def render() -> None:
             if lg == "en"
             else f"“其他”（未绘出）：{100 * other:.1f}%"
         )
-    fig2, wide = stacked(shares, lg)
-    _ui.chart(fig2, wide, "shares", lg)
+    fig2, wide = _stacked(lg)
+    _ui.chart(fig2, wide, "shares", lg, styled=True)
     st.caption(tr(lg, "shade_note"))
     latest = shares[shares["date"] == shares["date"].max()].sort_values("share", ascending=False)
     text = report_text(
