@@ -15,30 +15,58 @@ ACCOUNTING_NOTE = {
 }
 
 
+ACCOUNTING_NOTE_ZH = {
+    "average": "平均：各地点的电网结构",
+    "marginal": "边际：弃水电作为单独的零碳来源计入",
+}
+
+
 def _markers(fig: go.Figure, lg: str) -> None:
+    """Halvings (dotted) and China's 2021 ban steps (dashed), set in one layout update."""
+    shapes, notes = [], []
+
+    def vline(x, colour, dash):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": colour, "dash": dash, "width": 1},
+            }
+        )
+
     for ts in _data.halving_dates():
-        fig.add_vline(x=ts, line_dash="dot", line_color="#777", line_width=1)
-        fig.add_annotation(
-            x=ts,
-            y=1,
-            yref="paper",
-            text="halving" if lg == "en" else "减半",
-            showarrow=False,
-            font={"size": 10, "color": "#555"},
-            yanchor="bottom",
+        vline(ts, "#777", "dot")
+        notes.append(
+            {
+                "x": ts,
+                "y": 1,
+                "yref": "paper",
+                "text": "halving" if lg == "en" else "减半",
+                "showarrow": False,
+                "font": {"size": 10, "color": "#555"},
+                "yanchor": "bottom",
+            }
         )
     for day, _label in _data.BAN_DATES:
-        fig.add_vline(x=pd.Timestamp(day), line_dash="dash", line_color="#c0392b", line_width=1)
-    fig.add_annotation(
-        x=pd.Timestamp("2021-06-18"),
-        y=1,
-        yref="paper",
-        text="ban 2021" if lg == "en" else "2021 禁令",
-        showarrow=False,
-        font={"size": 10, "color": "#c0392b"},
-        yanchor="bottom",
-        xanchor="left",
+        vline(pd.Timestamp(day), "#c0392b", "dash")
+    notes.append(
+        {
+            "x": pd.Timestamp("2021-06-18"),
+            "y": 1,
+            "yref": "paper",
+            "text": "ban 2021" if lg == "en" else "2021 禁令",
+            "showarrow": False,
+            "font": {"size": 10, "color": "#c0392b"},
+            "yanchor": "bottom",
+            "xanchor": "left",
+        }
     )
+    fig.update_layout(shapes=shapes, annotations=notes)
 
 
 def _band(frame: pd.DataFrame, prefix: str, title: str, unit: str, lg: str) -> go.Figure:
@@ -48,7 +76,7 @@ def _band(frame: pd.DataFrame, prefix: str, title: str, unit: str, lg: str) -> g
         go.Scatter(
             x=x,
             y=frame[f"{prefix}_upper"],
-            name=column(lg, "upper") if lg == "zh" else "upper bound",
+            name="upper bound" if lg == "en" else "上限",
             line={"color": "#d62728", "width": 1},
         )
     )
@@ -93,43 +121,20 @@ def _methods_sentence(lg: str, price: float) -> str:
     return head[: stop + 1] if stop > 0 else ""
 
 
-def render() -> None:
-    lg = _ui.lang()
-    st.title(tr(lg, "page_today"))
-    c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
-    method = c1.selectbox(tr(lg, "method"), _data.METHODS, key="today_method")
-    price = c2.slider(
-        tr(lg, "price"),
-        min_value=0.01,
-        max_value=0.20,
-        value=0.05,
-        step=0.005,
-        format="%.3f",
-        key="today_price",
-    )
-    factors = c3.selectbox(tr(lg, "factors"), _data.FACTOR_SETS, key="today_factors")
-    accounting = c4.selectbox(tr(lg, "accounting"), _data.ACCOUNTINGS, key="today_accounting")
-    frame = _ui.estimate(method, float(price), factors, accounting)
-    full = frame[frame["month"] < frame["month"].max()]  # the last month may be partial
-    last = full.iloc[-1]
-    month = f"{last['month']:%Y-%m}"
-    m1, m2, m3 = st.columns(3)
-    m1.metric(tr(lg, "lower_metric", month=month), f"{last['annualised_twh_lower']:.1f}")
-    m2.metric(tr(lg, "best_metric", month=month), f"{last['annualised_twh_best']:.1f}")
-    m3.metric(tr(lg, "bound_metric", month=month), f"{last['annualised_twh_upper']:.1f}")
-    st.caption(_methods_sentence(lg, price))
-
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figures(method: str, price: float, factors: str, accounting: str, lg: str):
+    """The three charts and their frames (built once per choice, shared between sessions)."""
+    frame = _ui.estimate(method, price, factors, accounting)
+    out = []
     plot = frame[
         ["period", "month", "annualised_twh_lower", "annualised_twh_best", "annualised_twh_upper"]
     ]
     fig = _band(plot, "annualised_twh", tr(lg, "bounds_title"), "TWh/yr", lg)
-    _ui.chart(fig, plot.drop(columns="month"), "electricity", lg)
-    st.caption(tr(lg, "markers_note"))
+    out.append((_ui.style(fig), plot.drop(columns="month"), "electricity"))
 
     em = frame[["period", "month", "emissions_mt_lower", "emissions_mt_best", "emissions_mt_upper"]]
     fig = _band(em, "emissions_mt", tr(lg, "emissions_title"), "Mt CO2e", lg)
-    _ui.chart(fig, em.drop(columns="month"), "emissions", lg)
-    st.caption(ACCOUNTING_NOTE[accounting] if lg == "en" else f"{accounting}")
+    out.append((_ui.style(fig), em.drop(columns="month"), "emissions"))
 
     years = tuple(sorted({int(m.year) for m in frame["month"]}))
     grid = _ui.world_grid(years)
@@ -164,5 +169,42 @@ def render() -> None:
     fig.update_layout(title=tr(lg, "intensity_title"), yaxis_title="gCO2e/kWh", height=380)
     _markers(fig, lg)
     cols = ["period", "intensity_g_per_kwh", "iea_world", "ccaf_world"]
-    _ui.chart(fig, inten[cols], "intensity", lg)
-    st.caption(tr(lg, "grid_note"))
+    out.append((_ui.style(fig), inten[cols], "intensity"))
+    return out
+
+
+def render() -> None:
+    lg = _ui.lang()
+    st.title(tr(lg, "page_today"))
+    c1, c2, c3, c4 = st.columns([1.2, 2, 1, 1])
+    method = c1.selectbox(tr(lg, "method"), _data.METHODS, key="today_method")
+    price = c2.slider(
+        tr(lg, "price"),
+        min_value=0.01,
+        max_value=0.20,
+        value=0.05,
+        step=0.005,
+        format="%.3f",
+        key="today_price",
+    )
+    factors = c3.selectbox(tr(lg, "factors"), _data.FACTOR_SETS, key="today_factors")
+    accounting = c4.selectbox(tr(lg, "accounting"), _data.ACCOUNTINGS, key="today_accounting")
+    frame = _ui.estimate(method, float(price), factors, accounting)
+    full = frame[frame["month"] < frame["month"].max()]  # the last month may be partial
+    last = full.iloc[-1]
+    month = f"{last['month']:%Y-%m}"
+    m1, m2, m3 = st.columns(3)
+    m1.metric(tr(lg, "lower_metric", month=month), f"{last['annualised_twh_lower']:.1f}")
+    m2.metric(tr(lg, "best_metric", month=month), f"{last['annualised_twh_best']:.1f}")
+    m3.metric(tr(lg, "bound_metric", month=month), f"{last['annualised_twh_upper']:.1f}")
+    st.caption(_methods_sentence(lg, price))
+
+    figs = _figures(method, float(price), factors, accounting, lg)
+    notes = [
+        tr(lg, "markers_note"),
+        (ACCOUNTING_NOTE if lg == "en" else ACCOUNTING_NOTE_ZH)[accounting],
+        tr(lg, "grid_note"),
+    ]
+    for (fig, data, key), note in zip(figs, notes, strict=True):
+        _ui.chart(fig, data, key, lg, styled=True)
+        st.caption(note)
