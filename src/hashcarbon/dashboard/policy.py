@@ -283,7 +283,16 @@ def show_results(res: dict, lg: str) -> None:
     fans = fans[(fans["year"] >= 2018)]
     _ui.chart(fan_figure(fans, tr(lg, "fan_title")), fans, "policy_fan", lg)
     st.subheader(tr(lg, "delta_title", period=em["period"], baseline=res["baseline"]))
-    st.dataframe(delta, hide_index=True, key="pl_delta")
+    st.dataframe(
+        delta,
+        hide_index=True,
+        key="pl_delta",
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%.2f")
+            for c in delta.columns
+            if c != "runs" and pd.api.types.is_float_dtype(delta[c])
+        },
+    )
     years = [int(y) for y in summary["year"].to_numpy()]
     year = st.select_slider(
         tr(lg, "flow_year"),
