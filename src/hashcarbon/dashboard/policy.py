@@ -69,7 +69,8 @@ def _levers(table: dict, lg: str, codes: list[str]) -> tuple[dict, bool, int, in
         for i, pol in enumerate(table.get("policy", []) or []):
             kind = pol.get("type")
             st.markdown(
-                f"**{tr(lg, 'policy_n', i=i, type=kind)}** — regions {', '.join(pol.get('regions', []))}"
+                f"**{tr(lg, 'policy_n', i=i, type=kind)}** — {'regions' if lg == 'en' else '地区'} "
+                f"{', '.join(pol.get('regions', []))}"
             )
             if kind not in models:
                 policies.append(pol)
@@ -155,11 +156,15 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def sankey(links: pd.DataFrame, title: str) -> go.Figure:
+#: Supply node names of :func:`hashcarbon.dashboard._data.flows` in Chinese.
+SUPPLY_ZH = {"sustainable": "可持续电力", "grid, non-sustainable": "电网（非可持续）"}
+
+
+def sankey(links: pd.DataFrame, title: str, sustainable: str = "sustainable") -> go.Figure:
     """Three columns: regions (by energy), supply (sustainable / grid), CO2."""
     nodes = list(dict.fromkeys([*links["source"], *links["target"]]))
     idx = {n: i for i, n in enumerate(nodes)}
-    supply = {"sustainable", "grid, non-sustainable"}
+    supply = set(links.loc[links["target"] != "CO2", "target"])
     regions = [n for n in nodes if n not in supply and n != "CO2"]
     out_twh = links[links["target"].isin(supply)].groupby("source")["value"].sum()
     total = float(out_twh.sum()) or 1.0
@@ -174,7 +179,7 @@ def sankey(links: pd.DataFrame, title: str) -> go.Figure:
             x.append(0.01)
             y.append(pos[n])
             colours.append("#1f77b4")
-        elif n == "sustainable":
+        elif n == sustainable:
             x.append(0.5)
             y.append(0.15)
             colours.append("#2ca02c")
@@ -301,7 +306,12 @@ def show_results(res: dict, lg: str) -> None:
         key="pl_flow_year",
     )
     links = _data.flows(summary, int(year))
-    _ui.chart(sankey(links, tr(lg, "flows_title", year=year)), links, f"policy_flows_{year}", lg)
+    sust = "sustainable"
+    if lg == "zh":
+        links = links.replace({"source": SUPPLY_ZH, "target": SUPPLY_ZH})
+        sust = SUPPLY_ZH["sustainable"]
+    fig = sankey(links, tr(lg, "flows_title", year=year), sustainable=sust)
+    _ui.chart(fig, links, f"policy_flows_{year}", lg)
     st.caption(
         "Left: energy [TWh] by region and supply (sustainable = hydro, wind, solar, nuclear, CCAF definition); right: CO2 [Mt CO2e] of the non-sustainable supply. The run shown is the one closest to the median emissions of that year."
         if lg == "en"
