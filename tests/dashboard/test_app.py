@@ -51,7 +51,7 @@ def test_today_price_slider_moves_the_upper_bound(app):
     assert upper_10 < upper_5
     assert _metric(at, "Lower bound") == pytest.approx(lower_5)
     frame = _data.estimate("cbeci-v1", 0.10, "ccaf", "average")
-    last = frame[frame["month"] < frame["month"].max()].iloc[-1]
+    last = frame[~frame["partial"]].iloc[-1]
     assert upper_10 == pytest.approx(round(last["annualised_twh_upper"], 1), abs=0.051)
     assert len(at.get("plotly_chart")) == 3
     assert len(at.download_button) >= 3  # one CSV per chart

@@ -53,10 +53,11 @@ def halving_dates() -> list[pd.Timestamp]:
 def estimate(method: str, price_usd_per_kwh: float, factors: str, accounting: str) -> pd.DataFrame:
     """Monthly electricity, emissions and intensity (``carbon.estimate``, from 2014).
 
-    Adds ``energy_twh_per_yr_{lower,best,upper}``: the monthly mean power times
-    8766 h [TWh/yr], the annualised figure CBECI plots.
+    Adds ``annualised_twh_{lower,best,upper}``: the monthly mean power times 8766 h
+    [TWh/yr], the annualised figure CBECI plots, and ``partial``: True for a last month
+    the data do not cover to its end (its sums are not comparable with full months).
     """
-    from hashcarbon import carbon
+    from hashcarbon import carbon, data
 
     frame = carbon.estimate(
         method=method,
@@ -70,6 +71,10 @@ def estimate(method: str, price_usd_per_kwh: float, factors: str, accounting: st
     frame["month"] = pd.to_datetime(frame["period"].astype(str))
     for b in ("lower", "best", "upper"):
         frame[f"annualised_twh_{b}"] = frame[f"power_gw_{b}"] * 8.766
+    last_day = pd.Timestamp(data.network()["date"].max())
+    frame["partial"] = (frame["month"] == last_day.to_period("M").to_timestamp()) & (
+        not last_day.is_month_end
+    )
     return frame
 
 

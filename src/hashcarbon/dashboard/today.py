@@ -125,6 +125,7 @@ def _methods_sentence(lg: str, price: float) -> str:
 def _figures(method: str, price: float, factors: str, accounting: str, lg: str):
     """The three charts and their frames (built once per choice, shared between sessions)."""
     frame = _ui.estimate(method, price, factors, accounting)
+    frame = frame[~frame["partial"]]  # a month the data cover only in part is left out
     out = []
     plot = frame[
         ["period", "month", "annualised_twh_lower", "annualised_twh_best", "annualised_twh_upper"]
@@ -190,7 +191,7 @@ def render() -> None:
     factors = c3.selectbox(tr(lg, "factors"), _data.FACTOR_SETS, key="today_factors")
     accounting = c4.selectbox(tr(lg, "accounting"), _data.ACCOUNTINGS, key="today_accounting")
     frame = _ui.estimate(method, float(price), factors, accounting)
-    full = frame[frame["month"] < frame["month"].max()]  # the last month may be partial
+    full = frame[~frame["partial"]]
     last = full.iloc[-1]
     month = f"{last['month']:%Y-%m}"
     m1, m2, m3 = st.columns(3)
