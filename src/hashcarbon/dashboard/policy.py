@@ -89,7 +89,7 @@ def _levers(table: dict, lg: str, codes: list[str]) -> tuple[dict, bool, int, in
             tr(lg, "uncertainty"),
             _data.UNCERTAINTY_MODES,
             format_func=lambda m: tr(lg, f"unc_{m}"),
-            key="pl_mode",
+            key=f"pl_mode_{lg}",  # per language: the browser keeps option labels of a key
         )
         submitted = st.form_submit_button(tr(lg, "run"), type="primary")
     out = {k: v for k, v in table.items() if k not in ("price", "policy")}
