@@ -53,8 +53,8 @@ def test_today_price_slider_moves_the_upper_bound(app):
     frame = _data.estimate("cbeci-v1", 0.10, "ccaf", "average")
     last = frame[~frame["partial"]].iloc[-1]
     assert upper_10 == pytest.approx(round(last["annualised_twh_upper"], 1), abs=0.051)
-    assert len(at.get("plotly_chart")) == 3
-    assert len(at.download_button) >= 3  # one CSV per chart
+    assert len(at.get("plotly_chart")) == 4
+    assert len(at.download_button) >= 4  # one CSV per chart
 
 
 def test_today_method_and_accounting_switches(app):

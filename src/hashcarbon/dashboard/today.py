@@ -171,6 +171,26 @@ def _figures(method: str, price: float, factors: str, accounting: str, lg: str):
     _markers(fig, lg)
     cols = ["period", "intensity_g_per_kwh", "iea_world", "ccaf_world"]
     out.append((_ui.style(fig), inten[cols], "intensity"))
+
+    mix = frame[["period", "month", "sustainable_share", "renewable_share"]]
+    fig = go.Figure()
+    for col, colour, en in (
+        ("sustainable_share", "#2ca02c", "sustainable (hydro, wind, solar, nuclear; CCAF)"),
+        ("renewable_share", "#17becf", "renewable (without nuclear)"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=mix["month"],
+                y=mix[col],
+                name=en if lg == "en" else column(lg, col),
+                line={"color": colour, "width": 2},
+            )
+        )
+    fig.update_layout(
+        title=tr(lg, "mix_title"), yaxis={"range": [0, 1], "tickformat": ".0%"}, height=340
+    )
+    _markers(fig, lg)
+    out.append((_ui.style(fig), mix.drop(columns="month"), "sustainable"))
     return out
 
 
@@ -205,6 +225,7 @@ def render() -> None:
         tr(lg, "markers_note"),
         (ACCOUNTING_NOTE if lg == "en" else ACCOUNTING_NOTE_ZH)[accounting],
         tr(lg, "grid_note"),
+        tr(lg, "mix_note"),
     ]
     for (fig, data, key), note in zip(figs, notes, strict=True):
         _ui.chart(fig, data, key, lg, styled=True)
