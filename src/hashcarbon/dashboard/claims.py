@@ -60,7 +60,9 @@ def render() -> None:
         column_config={
             **{k: st.column_config.TextColumn(v) for k, v in labels.items()},
             "claim": st.column_config.TextColumn(labels["claim"], width="large"),
-            "link": st.column_config.LinkColumn(tr(lg, "evidence_page"), display_text="open ›"),
+            "link": st.column_config.LinkColumn(
+                tr(lg, "evidence_page"), display_text="open ›" if lg == "en" else "打开 ›"
+            ),
         },
     )
     st.subheader(tr(lg, "evidence_page"))
