@@ -1,0 +1,5 @@
+"""Streamlit page script: see :mod:`hashcarbon.dashboard.bbce`."""
+
+from hashcarbon.dashboard import bbce
+
+bbce.render()

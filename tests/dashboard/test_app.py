@@ -1,0 +1,222 @@
+"""Every dashboard page driven by Streamlit's AppTest (no browser).
+
+The expected numbers come from the package's Python API (``carbon.estimate``,
+``world.compare``, ``bbce``), computed in the test, never typed in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from streamlit.testing.v1 import AppTest
+
+from hashcarbon.dashboard import _data, app_path
+
+TIMEOUT_S = 600
+
+
+def _new() -> AppTest:
+    at = AppTest.from_file(str(app_path()), default_timeout=TIMEOUT_S)
+    return at.run()
+
+
+def _no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metric(at: AppTest, startswith: str) -> float:
+    for m in at.metric:
+        if m.label.startswith(startswith):
+            return float(m.value.split("/")[0].replace("+", ""))
+    raise AssertionError(f"no metric {startswith!r} in {[m.label for m in at.metric]}")
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return _new()
+
+
+def test_today_price_slider_moves_the_upper_bound(app):
+    at = app
+    _no_errors(at)
+    assert at.title[0].value == "Today and history"
+    upper_5 = _metric(at, "Upper bound")
+    lower_5 = _metric(at, "Lower bound")
+    at.slider(key="today_price").set_value(0.10).run()
+    _no_errors(at)
+    upper_10 = _metric(at, "Upper bound")
+    # a higher price makes fewer machines profitable: the upper bound falls, the lower stays
+    assert upper_10 < upper_5
+    assert _metric(at, "Lower bound") == pytest.approx(lower_5)
+    frame = _data.estimate("cbeci-v1", 0.10, "ccaf", "average")
+    last = frame[~frame["partial"]].iloc[-1]
+    assert upper_10 == pytest.approx(round(last["annualised_twh_upper"], 1), abs=0.051)
+    assert len(at.get("plotly_chart")) == 4
+    assert len(at.download_button) >= 4  # one CSV per chart
+
+
+def test_today_method_and_accounting_switches(app):
+    at = app
+    at.selectbox(key="today_method").set_value("economic").run()
+    _no_errors(at)
+    # the economic estimate has one value: its bounds coincide
+    assert _metric(at, "Upper bound") == pytest.approx(_metric(at, "Lower bound"))
+    at.selectbox(key="today_accounting").set_value("marginal").run()
+    _no_errors(at)
+    at.selectbox(key="today_method").set_value("cbeci-v1").run()
+
+
+def test_where_month_slider_and_flags(app):
+    at = app.switch_page("_pages/where.py").run()
+    _no_errors(at)
+    import pandas as pd
+
+    from hashcarbon.dashboard._i18n import tr
+
+    shares = _data.shares()
+    for month in ("2020-04", "2020-10", "2016-06"):
+        at.select_slider(key="where_month").set_value(month).run()
+        _no_errors(at)
+        flag = _data.month_flag(shares[shares["date"] == pd.Timestamp(f"{month}-01")])
+        boxes = at.info if flag == "observed" else at.warning  # observed: info, else a warning
+        assert any(tr("en", f"method_{flag}") in b.value for b in boxes), (month, flag)
+    assert flag == "assumed"
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    assert "2016-06" in charts[0].proto.spec  # the map's title names the month
+
+
+def test_policy_lab_edit_lever_run_and_delta(app):
+    at = app.switch_page("_pages/policy.py").run()
+    _no_errors(at)
+    at.number_input(key="lever_0_metering_leak").set_value(0.5)
+    at.number_input(key="pl_runs").set_value(8)
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert not at.error, [e.value for e in at.error]
+    shown = _metric(at, "Δ emissions, median")
+    p_below = _metric(at, "P(Δ < 0)")
+    from hashcarbon.models import world
+
+    table = _data.builtin_toml("clean-exemption")
+    table["policy"][0]["metering_leak"] = 0.5
+    cmp = world.compare(
+        ["china-ban-2021", _data.validate(table)], start="2021", end="2030", n_runs=8, seed=0
+    )
+    assert shown == pytest.approx(float(cmp["delta_emissions_mt_p50"].iloc[1]), abs=0.051)
+    assert 0.0 <= p_below <= 1.0
+    delta = at.dataframe[-1].value
+    assert {"delta_p5", "delta_p50", "delta_p95", "p_delta_below_0"} <= set(delta.columns)
+    # dropping the file's own policies leaves its base (the baseline): Δ is exactly 0 in
+    # every run, because runs with the same seed share their price paths
+    at.checkbox(key="lever_0_keep").uncheck()
+    at.checkbox(key="lever_1_keep").uncheck()
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert _metric(at, "Δ emissions, median") == 0.0
+    delta = at.dataframe[-1].value
+    assert (delta[["delta_p5", "delta_p50", "delta_p95"]].abs().to_numpy() < 1e-9).all()
+    assert (delta["p_delta_below_0"] == 0.0).all()
+
+
+def test_policy_lab_invalid_lever_is_one_line():
+    at = _new().switch_page("_pages/policy.py").run()
+    at.text_input(key="lever_0_start").set_value("June")
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "\n" not in msg
+    assert "policy[0].start" in msg
+    assert "Traceback" not in msg
+
+
+def test_policy_lab_malformed_upload_is_one_line():
+    at = _new().switch_page("_pages/policy.py").run()
+    at.radio(key="pl_source").set_value("upload").run()
+    at.file_uploader(key="pl_upload").set_value(
+        ("bad.toml", b"[scenario\nname = 'x'\n", "application/toml")
+    ).run()
+    _no_errors(at)
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "\n" not in msg
+    assert msg.count("bad.toml") == 1
+    assert "not valid TOML" in msg
+    # valid TOML, invalid field: the validator of the CLI names the field
+    at.file_uploader(key="pl_upload").set_value(
+        (
+            "field.toml",
+            b'[scenario]\nname = "x"\n[[policy]]\ntype = "ban"\nregions = ["CN-SC"]\n'
+            b'start = "2021-06"\nrelocate_share = 2\n',
+            "application/toml",
+        )
+    ).run()
+    _no_errors(at)
+    assert len(at.error) == 1
+    assert "policy[0].relocate_share" in at.error[0].value
+
+
+def test_policy_lab_valid_upload_runs():
+    at = _new().switch_page("_pages/policy.py").run()
+    at.radio(key="pl_source").set_value("upload").run()
+    text = _data.to_toml(_data.builtin_toml("carbon-tax")).encode()
+    at.file_uploader(key="pl_upload").set_value(("mine.toml", text, "application/toml")).run()
+    _no_errors(at)
+    assert not at.error
+    at.number_input(key="pl_runs").set_value(4)
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert any(m.label.startswith("Δ emissions") for m in at.metric)
+
+
+def test_bbce_closures_toggle_and_reading(app):
+    at = app.switch_page("_pages/bbce.py").run()
+    _no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "PUE = 0.78" in text
+    assert "inverts the paper's policy ranking" in text
+    at.radio(key="bbce_ma_placement").set_value("level")
+    at.radio(key="bbce_profit_costs").set_value("energy").run()
+    _no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "matches the paper's policy ranking" in text
+    table = at.dataframe[-1].value
+    expected = _data.bbce_ranking(
+        {**_bbce_defaults(), "ma_placement": "level", "profit_costs": "energy"}
+    )
+    assert table["relative_to_bm"].round(6).tolist() == expected["relative_to_bm"].round(6).tolist()
+
+
+def _bbce_defaults() -> dict[str, str]:
+    from hashcarbon.models import bbce
+
+    return dict(bbce.DEFAULT_CLOSURES)
+
+
+def test_claims_table_and_links(app):
+    at = app.switch_page("_pages/claims.py").run()
+    _no_errors(at)
+    table = at.dataframe[0].value
+    assert {"id", "verdict", "reason", "rule", "link"} <= set(table.columns)
+    assert len(table) == len(at.get("page_link"))
+    assert set(_data.CLAIM_PAGES) >= set(table["id"])
+
+
+def test_language_switch_on_every_page():
+    at = _new()
+    at.radio(key="lang").set_value("zh").run()
+    _no_errors(at)
+    assert at.title[0].value == "当前与历史"
+    for page, title in (
+        ("where", "挖矿地点"),
+        ("policy", "政策实验室"),
+        ("bbce", "BBCE 模型复现"),
+        ("claims", "说法核查"),
+    ):
+        at.switch_page(f"_pages/{page}.py").run()
+        _no_errors(at)
+        assert at.title[0].value == title
+        assert at.sidebar.radio(key="lang").value == "zh"
