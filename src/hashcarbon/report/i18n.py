@@ -2,11 +2,167 @@
 
 Every heading, label, note and verdict goes through :func:`t`; templates take
 ``str.format`` fields filled with the numbers computed at report time.
+
+Names of things (regions, energy sources, scenarios, methods, verdicts, units) come from
+ONE curated table, ``terminology.csv`` beside this module, read by :func:`terminology`
+and looked up with :func:`term`; the report, the CLI and the dashboard all use it.
+Quantities are written for each reader by :func:`quantity`: in Chinese, emissions in
+万吨 / 亿吨 (1 Mt = 100 万吨, 100 Mt = 1 亿吨) and electricity in 亿千瓦时
+(1 TWh = 10 亿千瓦时), the units of Chinese official statistics.
+
+>>> term("Sichuan", "zh")
+'四川'
+>>> term("clean-exemption", "en")
+'ban with a clean-energy exemption'
+>>> quantity(85.3, "Mt", "zh")
+'8,530 万吨'
+>>> quantity(130.6, "Mt", "zh")
+'1.31 亿吨'
+>>> quantity(138, "TWh", "zh")
+'1,380 亿千瓦时'
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import math
+from importlib import resources
+
 LANGS = ("en", "zh")
+
+#: Kinds of entries in ``terminology.csv``.
+TERM_KINDS = ("region", "source", "scenario", "method", "verdict", "unit", "term")
+
+
+@functools.cache
+def _terms() -> tuple[dict[tuple[str, str], dict[str, str]], dict[str, dict[str, str]]]:
+    by_kind: dict[tuple[str, str], dict[str, str]] = {}
+    by_key: dict[str, dict[str, str]] = {}
+    text = resources.files("hashcarbon.report").joinpath("terminology.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        by_kind[(row["kind"], row["key"])] = row
+        by_key.setdefault(row["key"], row)
+        by_key.setdefault(row["key"].lower(), row)
+    return by_kind, by_key
+
+
+def terminology(kind: str | None = None) -> list[dict[str, str]]:
+    """Rows of the terminology table (``kind, key, en, zh, note``), optionally of one kind.
+
+    Parameters
+    ----------
+    kind : {"region", "source", "scenario", "method", "verdict", "unit", "term"}, optional
+        Only the rows of this kind.
+    """
+    rows = list(_terms()[0].values())
+    if kind is not None:
+        if kind not in TERM_KINDS:
+            raise ValueError(f"kind: expected one of {', '.join(TERM_KINDS)}, got {kind!r}")
+        rows = [r for r in rows if r["kind"] == kind]
+    return [dict(r) for r in rows]
+
+
+def term(key: str, lang: str = "zh", kind: str | None = None) -> str:
+    """The name of ``key`` (a region, source, scenario, method, verdict, unit) in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        Canonical name as used in the code and tables (``"Sichuan"``, ``"curtailed_hydro"``,
+        ``"clean-exemption"``, ``"cbeci-v1"``, ``"partly-supported"``, ``"Mt"``).
+    lang : {"en", "zh"}
+        Language.
+    kind : str, optional
+        Restrict the look-up to one kind (a key such as ``"Georgia"`` could be ambiguous).
+
+    Returns
+    -------
+    str
+        The label; an unknown key is returned unchanged (numbers, dates, file names).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang: expected one of {', '.join(LANGS)}, got {lang!r}")
+    by_kind, by_key = _terms()
+    key = str(key)
+    row = by_kind.get((kind, key)) if kind else None
+    if row is None:
+        row = by_key.get(key) or by_key.get(key.lower())
+    if row is None:
+        return key
+    return row[lang]
+
+
+def has_term(key: str) -> bool:
+    """Whether ``key`` is in the terminology table."""
+    _, by_key = _terms()
+    return str(key) in by_key or str(key).lower() in by_key
+
+
+def translate(value, lang: str):
+    """``term(value, lang)`` for a string in the table; anything else unchanged."""
+    if isinstance(value, str) and has_term(value):
+        return term(value, lang)
+    return value
+
+
+def round_sig(value: float, digits: int = 3) -> float:
+    """``value`` rounded to ``digits`` significant figures (integers above 10**digits kept)."""
+    if value is None or not math.isfinite(value) or value == 0:
+        return value
+    mag = math.floor(math.log10(abs(value)))
+    if mag >= digits - 1:
+        return float(round(value))
+    return round(value, digits - 1 - mag)
+
+
+def fmt_sig(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant figures with thousands separators."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    v = round_sig(float(value), digits)
+    if v == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    decimals = max(0, digits - 1 - mag)
+    return f"{v:,.{decimals}f}"
+
+
+def quantity(value: float, unit: str, lang: str = "en", digits: int = 3) -> str:
+    """A quantity in the units a reader of ``lang`` expects.
+
+    Parameters
+    ----------
+    value : float
+        Value in the canonical unit ``unit``.
+    unit : {"Mt", "TWh", "TWh/yr", "GW", "g/kWh", "EH/s"}
+        Canonical unit: Mt CO2e, TWh, GW, gCO2e/kWh, EH/s.
+    lang : {"en", "zh"}
+    digits : int
+        Significant figures.
+
+    Notes
+    -----
+    Chinese: 1 Mt = 100 万吨 and 100 Mt = 1 亿吨 (values from 100 Mt up are given in
+    亿吨); 1 TWh = 10^9 kWh = 10 亿千瓦时; 1 GW = 100 万千瓦.
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    if lang == "zh":
+        if unit == "Mt":
+            if abs(value) >= 100:
+                return f"{fmt_sig(value / 100, digits)} 亿吨"
+            return f"{fmt_sig(value * 100, digits)} 万吨"
+        if unit in ("TWh", "TWh/yr"):
+            suffix = "亿千瓦时" if unit == "TWh" else "亿千瓦时/年"
+            return f"{fmt_sig(value * 10, digits)} {suffix}"
+        if unit == "GW":
+            return f"{fmt_sig(value * 100, digits)} 万千瓦"
+        if unit == "g/kWh":
+            return f"{fmt_sig(value, digits)} 克/千瓦时"
+        return f"{fmt_sig(value, digits)} {term(unit, 'zh', 'unit')}"
+    labels = {"Mt": "Mt CO2e", "g/kWh": "gCO2e/kWh"}
+    return f"{fmt_sig(value, digits)} {labels.get(unit, unit)}"
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
