@@ -128,16 +128,37 @@ def _pcts(numbers: dict[str, Any], keys: list[str]) -> dict[str, Any]:
 UNIT_OF = {
     **dict.fromkeys(
         (
-            "emissions", "emissions_lower", "emissions_upper", "peak_em", "peak_mt", "coal_mt",
-            "china_mt", "emissions_from_sources", "top_region_mt", "baseline_mt",
-            "best_delta_mt", "ban_delta_mt", "survey_mt", "our_mt",
+            "emissions",
+            "emissions_lower",
+            "emissions_upper",
+            "peak_em",
+            "peak_mt",
+            "coal_mt",
+            "china_mt",
+            "emissions_from_sources",
+            "top_region_mt",
+            "baseline_mt",
+            "best_delta_mt",
+            "ban_delta_mt",
+            "survey_mt",
+            "our_mt",
         ),
         "Mt",
     ),
     **dict.fromkeys(
         (
-            "v1_best", "v1_lower", "v1_upper", "v23_best", "eco", "peak_twh", "energy", "project",
-            "project_upper", "pue1_peak_twh", "survey_twh", "our_twh",
+            "v1_best",
+            "v1_lower",
+            "v1_upper",
+            "v23_best",
+            "eco",
+            "peak_twh",
+            "energy",
+            "project",
+            "project_upper",
+            "pue1_peak_twh",
+            "survey_twh",
+            "our_twh",
         ),
         "TWh",
     ),
@@ -220,6 +241,7 @@ def survey_numbers(secs: dict[str, sections.Section]) -> dict[str, Any]:
         "our_mt": our_mt,
         "our_int": our_int,
         "energy_ratio": our_twh / surv["energy_twh"],
+        "em_ratio": our_mt / surv["emissions_mt"],
         "int_ratio": our_int / s_int,
     }
 
@@ -241,7 +263,9 @@ def _summary(secs: dict[str, sections.Section], claims: list, lang: str) -> list
     ]
     sv = survey_numbers(secs)
     if sv:
-        items.append({"href": "claim-cambridge-2025-survey", "text": t(lang, "sum_survey", **fill(sv, lang))})
+        items.append(
+            {"href": "claim-cambridge-2025-survey", "text": t(lang, "sum_survey", **fill(sv, lang))}
+        )
     items += [
         {
             "href": "where",
@@ -296,7 +320,12 @@ def _fillable(lang: str, key: str, n: dict[str, Any]) -> bool:
 
 
 def render(
-    secs, claims, ctx, lang: str, pngs: dict[str, bytes], fig_files: dict[str, str],
+    secs,
+    claims,
+    ctx,
+    lang: str,
+    pngs: dict[str, bytes],
+    fig_files: dict[str, str],
     other_href: str | None,
 ) -> str:
     env = jinja2.Environment(
@@ -353,8 +382,12 @@ def render(
     e = secs["energy"].numbers
     c = secs["carbon"].numbers
     cite = fill(
-        {**e, "emissions": c["emissions"], "version": hashcarbon.__version__,
-         "last_day": f"{ctx.last_day:%Y-%m-%d}"},
+        {
+            **e,
+            "emissions": c["emissions"],
+            "version": hashcarbon.__version__,
+            "last_day": f"{ctx.last_day:%Y-%m-%d}",
+        },
         lang,
     )
     generated = t(

@@ -221,10 +221,23 @@ def _mark_events(ax, lang: str, start, end, yearly: bool = False) -> None:
     first = True
     for d in [*halving_dates(), NEXT_HALVING]:
         if lo <= d <= hi:
-            ax.axvline(conv(d), color="#777", ls="--", lw=0.9, label=_lab(lang, "halving") if first else None)
+            ax.axvline(
+                conv(d),
+                color="#777",
+                ls="--",
+                lw=0.9,
+                label=_lab(lang, "halving") if first else None,
+            )
             first = False
     if lo <= BAN_DATES[0] <= hi:
-        ax.axvspan(conv(BAN_DATES[0]), conv(BAN_DATES[1]), color="#d62728", alpha=0.12, lw=0, label=_lab(lang, "ban"))
+        ax.axvspan(
+            conv(BAN_DATES[0]),
+            conv(BAN_DATES[1]),
+            color="#d62728",
+            alpha=0.12,
+            lw=0,
+            label=_lab(lang, "ban"),
+        )
 
 
 # ---------------------------------------------------------------- (a) electricity
@@ -239,10 +252,21 @@ def energy_bounds(monthly: dict[str, pd.DataFrame], lang: str = "en") -> bytes:
         t = pd.to_datetime(frame["period"].astype(str))
         t_all.append(t)
         if method != "economic":
-            ax.fill_between(t, frame["power_gw_lower"] * k, frame["power_gw_upper"] * k,
-                            color=colours[method], alpha=0.12, lw=0)
-        ax.plot(t, frame["power_gw_best"] * k, color=colours[method], lw=1.4,
-                label=_name(method, lang, "method"))
+            ax.fill_between(
+                t,
+                frame["power_gw_lower"] * k,
+                frame["power_gw_upper"] * k,
+                color=colours[method],
+                alpha=0.12,
+                lw=0,
+            )
+        ax.plot(
+            t,
+            frame["power_gw_best"] * k,
+            color=colours[method],
+            lw=1.4,
+            label=_name(method, lang, "method"),
+        )
     t = pd.concat(t_all)
     _mark_events(ax, lang, t.min(), t.max())
     ax.set_ylim(bottom=0)
@@ -261,13 +285,34 @@ def energy_plotly(monthly: dict[str, pd.DataFrame], lang: str = "en"):
         t = pd.to_datetime(frame["period"].astype(str))
         name = term(method, lang, "method")
         if method != "economic":
-            fig.add_trace(go.Scatter(x=t, y=frame["power_gw_upper"] * k, line={"width": 0},
-                                     showlegend=False, hoverinfo="skip"))
-            fig.add_trace(go.Scatter(x=t, y=frame["power_gw_lower"] * k, fill="tonexty",
-                                     fillcolor=f"rgba({colours[method]},0.12)", line={"width": 0},
-                                     showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=t, y=(frame["power_gw_best"] * k).round(1), name=name,
-                                 line={"color": f"rgb({colours[method]})", "width": 1.6}))
+            fig.add_trace(
+                go.Scatter(
+                    x=t,
+                    y=frame["power_gw_upper"] * k,
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=t,
+                    y=frame["power_gw_lower"] * k,
+                    fill="tonexty",
+                    fillcolor=f"rgba({colours[method]},0.12)",
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=(frame["power_gw_best"] * k).round(1),
+                name=name,
+                line={"color": f"rgb({colours[method]})", "width": 1.6},
+            )
+        )
     _plotly_events(fig, lang)
     fig.update_yaxes(title=LABELS[lang]["annualised"], rangemode="tozero")
     return _plotly_layout(fig)
@@ -280,15 +325,25 @@ def _plotly_events(fig, lang: str, yearly: bool = False) -> None:
     x0, x1 = BAN_DATES
     if yearly:
         x0, x1 = 2021.39, 2021.73
-    fig.add_vrect(x0=x0, x1=x1, fillcolor="#d62728", opacity=0.12, line_width=0,
-                  annotation_text=LABELS[lang]["ban"], annotation_position="top left",
-                  annotation_font_size=10)
+    fig.add_vrect(
+        x0=x0,
+        x1=x1,
+        fillcolor="#d62728",
+        opacity=0.12,
+        line_width=0,
+        annotation_text=LABELS[lang]["ban"],
+        annotation_position="top left",
+        annotation_font_size=10,
+    )
 
 
 def _plotly_layout(fig, height: int = 420):
     fig.update_layout(
-        height=height, margin={"l": 50, "r": 10, "t": 20, "b": 10}, template="plotly_white",
-        legend={"orientation": "h", "y": -0.15, "x": 0}, font={"size": 12},
+        height=height,
+        margin={"l": 50, "r": 10, "t": 20, "b": 10},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        font={"size": 12},
         hovermode="x unified",
     )
     return fig
@@ -317,8 +372,12 @@ def stacked_shares(shares: pd.DataFrame, lang: str = "en", china_regions=()) -> 
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 4.6))
     colours = _region_colours(shares.columns, set(china_regions))
-    ax.stackplot(shares.index, *[shares[c].to_numpy() for c in shares.columns],
-                 labels=[_name(c, lang, "region") for c in shares.columns], colors=colours)
+    ax.stackplot(
+        shares.index,
+        *[shares[c].to_numpy() for c in shares.columns],
+        labels=[_name(c, lang, "region") for c in shares.columns],
+        colors=colours,
+    )
     _mark_events(ax, lang, shares.index.min(), shares.index.max())
     ax.set_ylim(0, 1)
     ax.set_ylabel(_lab(lang, "share"))
@@ -333,9 +392,15 @@ def shares_plotly(shares: pd.DataFrame, lang: str = "en", china_regions=()):
     colours = _region_colours(shares.columns, set(china_regions))
     fig = go.Figure()
     for c, col in zip(shares.columns, colours, strict=True):
-        fig.add_trace(go.Scatter(x=shares.index, y=(100 * shares[c]).round(1),
-                                 name=term(c, lang, "region"), stackgroup="one",
-                                 line={"width": 0.5, "color": to_hex(col)}))
+        fig.add_trace(
+            go.Scatter(
+                x=shares.index,
+                y=(100 * shares[c]).round(1),
+                name=term(c, lang, "region"),
+                stackgroup="one",
+                line={"width": 0.5, "color": to_hex(col)},
+            )
+        )
     _plotly_events(fig, lang)
     fig.update_yaxes(title=LABELS[lang]["share_pct"], range=[0, 100])
     return _plotly_layout(fig, 460)
@@ -343,11 +408,21 @@ def shares_plotly(shares: pd.DataFrame, lang: str = "en", china_regions=()):
 
 #: Approximate (longitude, latitude) of each region's mining, for the tile map [I].
 TILE_POSITIONS = {
-    "United States": (-98, 39), "Canada": (-100, 56), "Russia": (90, 60),
-    "Kazakhstan": (68, 48), "Iran": (53, 32), "Malaysia": (102, 4),
-    "Germany": (10, 51), "Ireland": (-8, 53), "Xinjiang": (86, 42),
-    "Inner Mongolia": (112, 43), "Sichuan": (103, 30), "Yunnan": (101, 24),
-    "Beijing": (116.4, 39.9), "Rest of China": (116, 31), "Other": (20, 0),
+    "United States": (-98, 39),
+    "Canada": (-100, 56),
+    "Russia": (90, 60),
+    "Kazakhstan": (68, 48),
+    "Iran": (53, 32),
+    "Malaysia": (102, 4),
+    "Germany": (10, 51),
+    "Ireland": (-8, 53),
+    "Xinjiang": (86, 42),
+    "Inner Mongolia": (112, 43),
+    "Sichuan": (103, 30),
+    "Yunnan": (101, 24),
+    "Beijing": (116.4, 39.9),
+    "Rest of China": (116, 31),
+    "Other": (20, 0),
 }
 
 
@@ -367,11 +442,15 @@ def tile_map(shares: dict[str, pd.Series], lang: str = "en") -> bytes:
             if region not in TILE_POSITIONS:
                 continue
             x, y = TILE_POSITIONS[region]
-            ax.add_patch(Rectangle((x - 7, y - 4.5), 14, 9, color=cmap(v / vmax if vmax else 0),
-                                   ec="#444", lw=0.5))
+            ax.add_patch(
+                Rectangle(
+                    (x - 7, y - 4.5), 14, 9, color=cmap(v / vmax if vmax else 0), ec="#444", lw=0.5
+                )
+            )
             ax.text(x, y + 0.5, _name(region, lang, "region"), ha="center", va="bottom", fontsize=7)
-            ax.text(x, y - 0.5, f"{100 * v:.0f}%", ha="center", va="top", fontsize=8,
-                    fontweight="bold")
+            ax.text(
+                x, y - 0.5, f"{100 * v:.0f}%", ha="center", va="top", fontsize=8, fontweight="bold"
+            )
         ax.set_xlim(-130, 140)
         ax.set_ylim(-10, 72)
         ax.set_aspect(1.3)
@@ -387,7 +466,9 @@ def tile_map_plotly(shares: dict[str, pd.Series], lang: str = "en"):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=len(shares), cols=1, subplot_titles=list(shares), vertical_spacing=0.08)
+    fig = make_subplots(
+        rows=len(shares), cols=1, subplot_titles=list(shares), vertical_spacing=0.08
+    )
     vmax = max(float(s.max()) for s in shares.values())
     for i, s in enumerate(shares.values(), start=1):
         keep = [r for r in s.index if r in TILE_POSITIONS]
@@ -395,17 +476,36 @@ def tile_map_plotly(shares: dict[str, pd.Series], lang: str = "en"):
         ys = [TILE_POSITIONS[r][1] for r in keep]
         vals = [100 * float(s[r]) for r in keep]
         names = [term(r, lang, "region") for r in keep]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers+text", text=[f"{n}<br>{v:.0f}%" for n, v in zip(names, vals, strict=True)],
-            textposition="middle center", textfont={"size": 10},
-            marker={"symbol": "square", "size": 46, "color": vals, "cmin": 0, "cmax": 100 * vmax,
-                    "colorscale": "YlOrRd", "line": {"width": 1, "color": "#444"},
-                    "showscale": i == 1, "colorbar": {"title": "%"}},
-            hovertemplate="%{text}<extra></extra>", showlegend=False), row=i, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                text=[f"{n}<br>{v:.0f}%" for n, v in zip(names, vals, strict=True)],
+                textposition="middle center",
+                textfont={"size": 10},
+                marker={
+                    "symbol": "square",
+                    "size": 46,
+                    "color": vals,
+                    "cmin": 0,
+                    "cmax": 100 * vmax,
+                    "colorscale": "YlOrRd",
+                    "line": {"width": 1, "color": "#444"},
+                    "showscale": i == 1,
+                    "colorbar": {"title": "%"},
+                },
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+            ),
+            row=i,
+            col=1,
+        )
         fig.update_xaxes(visible=False, range=[-135, 145], row=i, col=1)
         fig.update_yaxes(visible=False, range=[-12, 72], row=i, col=1)
-    fig.update_layout(height=330 * len(shares), margin={"l": 5, "r": 5, "t": 30, "b": 5},
-                      template="plotly_white")
+    fig.update_layout(
+        height=330 * len(shares), margin={"l": 5, "r": 5, "t": 30, "b": 5}, template="plotly_white"
+    )
     return fig
 
 
@@ -419,8 +519,13 @@ def emissions_chart(yearly: pd.DataFrame, lang: str = "en") -> bytes:
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     y = yearly["period"].astype(int)
-    ax.fill_between(y, yearly["emissions_mt_lower"], yearly["emissions_mt_upper"], alpha=0.18,
-                    label=_lab(lang, "bounds"))
+    ax.fill_between(
+        y,
+        yearly["emissions_mt_lower"],
+        yearly["emissions_mt_upper"],
+        alpha=0.18,
+        label=_lab(lang, "bounds"),
+    )
     ax.plot(y, yearly["emissions_mt_best"], marker="o", ms=4, label=_lab(lang, "best"))
     _mark_events(ax, lang, f"{y.min()}-01-01", f"{y.max()}-12-31", yearly=True)
     ax.set_ylim(bottom=0)
@@ -435,7 +540,9 @@ def intensity_chart(yearly: pd.DataFrame, world: pd.DataFrame, lang: str = "en")
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     y = yearly["period"].astype(int)
-    ax.plot(y, yearly["intensity_g_per_kwh"], marker="o", ms=4, lw=2, label=_lab(lang, "bitcoin_int"))
+    ax.plot(
+        y, yearly["intensity_g_per_kwh"], marker="o", ms=4, lw=2, label=_lab(lang, "bitcoin_int")
+    )
     for col, style in (("ccaf_world", "--"), ("iea_world", ":")):
         sub = world.dropna(subset=[col])
         ax.plot(sub["year"], sub[col], style, lw=1.5, label=_lab(lang, col))
@@ -456,11 +563,19 @@ def mix_chart(yearly: pd.DataFrame, lang: str = "en") -> bytes:
         col = f"{src}_share"
         if col in yearly:
             vals = yearly[col].fillna(0).to_numpy()
-            ax.bar(y, vals, bottom=bottom, color=colour, label=_name(src, lang, "source"), width=0.8)
+            ax.bar(
+                y, vals, bottom=bottom, color=colour, label=_name(src, lang, "source"), width=0.8
+            )
             bottom += vals
     ax.plot(y, yearly["sustainable_share"], "w-", lw=3)
-    ax.plot(y, yearly["sustainable_share"], "k--o", ms=3, lw=1.3,
-            label=_name("sustainable", lang, "source"))
+    ax.plot(
+        y,
+        yearly["sustainable_share"],
+        "k--o",
+        ms=3,
+        lw=1.3,
+        label=_name("sustainable", lang, "source"),
+    )
     ax.set_ylim(0, 1)
     ax.set_ylabel(_lab(lang, "mix_share"))
     _year_axis(ax)
@@ -476,8 +591,12 @@ def flow_plotly(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str 
 
     regions = list(energy.index)
     sources = list(energy.columns)
-    labels = [f"{term(r, lang, 'region')} {quantity(energy.loc[r].sum(), 'TWh', lang)}" for r in regions]
-    labels += [f"{term(s, lang, 'source')} {quantity(energy[s].sum(), 'TWh', lang)}" for s in sources]
+    labels = [
+        f"{term(r, lang, 'region')} {quantity(energy.loc[r].sum(), 'TWh', lang)}" for r in regions
+    ]
+    labels += [
+        f"{term(s, lang, 'source')} {quantity(energy[s].sum(), 'TWh', lang)}" for s in sources
+    ]
     total = float(emissions_by_source.sum())
     labels.append(f"{LABELS[lang]['co2']} {quantity(total, 'Mt', lang)}")
     src, tgt, val, col, hover = [], [], [], [], []
@@ -489,7 +608,9 @@ def flow_plotly(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str 
                 tgt.append(len(regions) + j)
                 val.append(v)
                 rgba = to_rgba(SOURCE_COLOURS.get(s, "#888"), 0.45)
-                col.append(f"rgba({int(255 * rgba[0])},{int(255 * rgba[1])},{int(255 * rgba[2])},0.45)")
+                col.append(
+                    f"rgba({int(255 * rgba[0])},{int(255 * rgba[1])},{int(255 * rgba[2])},0.45)"
+                )
                 hover.append(quantity(v, "TWh", lang))
     for j, s in enumerate(sources):
         m = float(emissions_by_source.get(s, 0.0))
@@ -500,13 +621,23 @@ def flow_plotly(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str 
             val.append(m / total * float(energy.values.sum()) if total else 0)
             col.append("rgba(80,80,80,0.35)")
             hover.append(quantity(m, "Mt", lang))
-    node_col = ["#6baed6"] * len(regions) + [SOURCE_COLOURS.get(s, "#888") for s in sources] + ["#555"]
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": labels, "color": node_col, "pad": 14, "thickness": 14},
-        link={"source": src, "target": tgt, "value": val, "color": col,
-              "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>"},
-    ))
+    node_col = (
+        ["#6baed6"] * len(regions) + [SOURCE_COLOURS.get(s, "#888") for s in sources] + ["#555"]
+    )
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": labels, "color": node_col, "pad": 14, "thickness": 14},
+            link={
+                "source": src,
+                "target": tgt,
+                "value": val,
+                "color": col,
+                "customdata": hover,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
+        )
+    )
     fig.update_layout(height=520, margin={"l": 5, "r": 5, "t": 10, "b": 10}, font={"size": 11})
     return fig
 
@@ -519,13 +650,19 @@ def flow_diagram(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str
     src = energy.sum(axis=0)
     em = emissions_by_source.reindex(src.index).fillna(0)
     cols = [
-        (reg, [plt.get_cmap("Blues")(0.3 + 0.6 * i / max(1, len(reg) - 1)) for i in range(len(reg))],
-         "region", "TWh"),
+        (
+            reg,
+            [plt.get_cmap("Blues")(0.3 + 0.6 * i / max(1, len(reg) - 1)) for i in range(len(reg))],
+            "region",
+            "TWh",
+        ),
         (src, [SOURCE_COLOURS.get(s, "#888") for s in src.index], "source", "TWh"),
         (em[em > 0], [SOURCE_COLOURS.get(s, "#888") for s in em[em > 0].index], "source", "Mt"),
     ]
-    heads = {"en": ("Where (TWh)", "Source (TWh)", "CO2 (Mt)"),
-             "zh": ("地区（亿千瓦时）", "能源来源（亿千瓦时）", "二氧化碳")}
+    heads = {
+        "en": ("Where (TWh)", "Source (TWh)", "CO2 (Mt)"),
+        "zh": ("地区（亿千瓦时）", "能源来源（亿千瓦时）", "二氧化碳"),
+    }
     use = "zh" if lang == "zh" and cjk_font() else "en"
     for ax, (ser, colours, kind, unit), head in zip(axes, cols, heads[use], strict=True):
         total = float(ser.sum())
@@ -535,8 +672,19 @@ def flow_diagram(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str
             ax.add_patch(Rectangle((0, top - h), 1, h, color=c, ec="white", lw=1))
             if h > 0.035:
                 txt = f"{_name(k, lang, kind)}  {quantity(v, unit, use)}"
-                dark = sum(c[:3]) < 1.5 if isinstance(c, tuple) else c in ("#3b3b3b", "#1f77b4", "#8c564b", "#9467bd")
-                ax.text(0.04, top - h / 2, txt, va="center", fontsize=7.5, color="white" if dark else "black")
+                dark = (
+                    sum(c[:3]) < 1.5
+                    if isinstance(c, tuple)
+                    else c in ("#3b3b3b", "#1f77b4", "#8c564b", "#9467bd")
+                )
+                ax.text(
+                    0.04,
+                    top - h / 2,
+                    txt,
+                    va="center",
+                    fontsize=7.5,
+                    color="white" if dark else "black",
+                )
             top -= h
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -547,14 +695,20 @@ def flow_diagram(energy: pd.DataFrame, emissions_by_source: pd.Series, lang: str
 
 
 # ---------------------------------------------------------------- (e) BBCE
-def small_multiples(series: dict[str, pd.DataFrame], names: list[str], units: dict[str, str],
-                    lang: str = "en") -> bytes:
+def small_multiples(
+    series: dict[str, pd.DataFrame], names: list[str], units: dict[str, str], lang: str = "en"
+) -> bytes:
     """3x3 grid: one panel per Fig. 4 series, one line per BBCE scenario (annual values)."""
     _style(lang)
     fig, axes = plt.subplots(3, 3, figsize=(10, 8), sharex=True)
     for ax, name in zip(axes.ravel(), names, strict=False):
         for scen, frame in series.items():
-            ax.plot(frame["period"].astype(int), frame[name], label=_name(scen, lang, "scenario"), lw=1.2)
+            ax.plot(
+                frame["period"].astype(int),
+                frame[name],
+                label=_name(scen, lang, "scenario"),
+                lw=1.2,
+            )
         ax.set_title(f"{name} [{units.get(name, '')}]", fontsize=8)
         ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
         _year_axis(ax)
@@ -564,18 +718,30 @@ def small_multiples(series: dict[str, pd.DataFrame], names: list[str], units: di
     return _png(fig)
 
 
-def model_vs_estimate(frame: pd.DataFrame, plausible: pd.DataFrame | None = None,
-                      paper_points: dict[int, float] | None = None, lang: str = "en") -> bytes:
+def model_vs_estimate(
+    frame: pd.DataFrame,
+    plausible: pd.DataFrame | None = None,
+    paper_points: dict[int, float] | None = None,
+    lang: str = "en",
+) -> bytes:
     """BBCE China energy (two readings) and the paper's point against our China estimate."""
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 4))
     y = frame["year"].astype(int)
     ax.plot(y, frame["bbce_twh"], "o-", color="#d62728", label=_lab(lang, "bbce_bm"))
     if plausible is not None:
-        ax.plot(plausible["year"], plausible["energy_twh"], "o--", color="#ff9896", label=_lab(lang, "bbce_pue1"))
+        ax.plot(
+            plausible["year"],
+            plausible["energy_twh"],
+            "o--",
+            color="#ff9896",
+            label=_lab(lang, "bbce_pue1"),
+        )
     for yr, v in (paper_points or {}).items():
         ax.plot([yr], [v], marker="*", ms=15, color="black", ls="none", label=_lab(lang, "paper"))
-    ax.fill_between(y, frame["project_twh_lower"], frame["project_twh_upper"], alpha=0.2, color="#1f77b4")
+    ax.fill_between(
+        y, frame["project_twh_lower"], frame["project_twh_upper"], alpha=0.2, color="#1f77b4"
+    )
     ax.plot(y, frame["project_twh"], "s-", color="#1f77b4", label=_lab(lang, "project_cn"))
     _mark_events(ax, lang, f"{y.min()}-01-01", f"{y.max()}-12-31", yearly=True)
     ax.set_ylim(bottom=0)
@@ -598,8 +764,15 @@ def fan_chart(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "e
     ymax = max(float(f[f"{var}_p95"].max()) for f in fans.values())
     for i, (ax, (scen, f)) in enumerate(zip(axes, fans.items(), strict=False)):
         y = f["year"].astype(int)
-        ax.fill_between(y, f[f"{var}_p5"], f[f"{var}_p95"], color=cmap(i), alpha=0.18, lw=0,
-                        label=_lab(lang, "band"))
+        ax.fill_between(
+            y,
+            f[f"{var}_p5"],
+            f[f"{var}_p95"],
+            color=cmap(i),
+            alpha=0.18,
+            lw=0,
+            label=_lab(lang, "band"),
+        )
         ax.plot(y, f[f"{var}_p50"], color=cmap(i), lw=1.8, label=_lab(lang, "median"))
         for d in [*halving_dates(), NEXT_HALVING]:
             if y.min() <= d.year <= y.max():
@@ -625,17 +798,47 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
     for i, (scen, f) in enumerate(fans.items()):
         r, g, b = (int(255 * c) for c in to_rgb(cmap(i)))
         name = term(scen, lang, "scenario")
-        fig.add_trace(go.Scatter(x=f["year"], y=f[f"{var}_p95"].round(1), line={"width": 0},
-                                 legendgroup=scen, showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=f["year"], y=f[f"{var}_p5"].round(1), fill="tonexty",
-                                 fillcolor=f"rgba({r},{g},{b},0.10)", line={"width": 0},
-                                 legendgroup=scen, showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=f["year"], y=f[f"{var}_p50"].round(1), name=name,
-                                 legendgroup=scen, line={"color": f"rgb({r},{g},{b})", "width": 2}))
+        fig.add_trace(
+            go.Scatter(
+                x=f["year"],
+                y=f[f"{var}_p95"].round(1),
+                line={"width": 0},
+                legendgroup=scen,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=f["year"],
+                y=f[f"{var}_p5"].round(1),
+                fill="tonexty",
+                fillcolor=f"rgba({r},{g},{b},0.10)",
+                line={"width": 0},
+                legendgroup=scen,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=f["year"],
+                y=f[f"{var}_p50"].round(1),
+                name=name,
+                legendgroup=scen,
+                line={"color": f"rgb({r},{g},{b})", "width": 2},
+            )
+        )
     for d in [*halving_dates(), NEXT_HALVING]:
         x = d.year + (d.dayofyear - 1) / 365.25
         if 2021 <= x <= 2031:
-            fig.add_vline(x=x, line_dash="dash", line_color="#777", line_width=1,
-                          annotation_text=LABELS[lang]["halving"], annotation_font_size=10)
+            fig.add_vline(
+                x=x,
+                line_dash="dash",
+                line_color="#777",
+                line_width=1,
+                annotation_text=LABELS[lang]["halving"],
+                annotation_font_size=10,
+            )
     fig.update_yaxes(title=unit, rangemode="tozero")
     return _plotly_layout(fig, 440)

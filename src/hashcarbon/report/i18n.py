@@ -164,6 +164,7 @@ def quantity(value: float, unit: str, lang: str = "en", digits: int = 3) -> str:
     labels = {"Mt": "Mt CO2e", "g/kWh": "gCO2e/kWh"}
     return f"{fmt_sig(value, digits)} {labels.get(unit, unit)}"
 
+
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "html_lang": "en",
@@ -182,10 +183,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_provenance": "(h) Assumptions and sources",
         "sum_energy": "In {year} Bitcoin mining used <b>{v1_best_q}</b> of electricity (lower and upper bounds {v1_lower:.0f}–{v1_upper:.0f} TWh), an average load of {power_gw_q}.",
         "sum_carbon": "That emitted about <b>{emissions_q}</b> at <b>{intensity:.0f} gCO2e/kWh</b>, against a world grid of {iea_world:.0f} (IEA) to {ccaf_world:.0f} (Cambridge factors); {sustainable_pct:.0f} % of the electricity was sustainable (renewables and nuclear).",
-        "sum_survey": "Why this is about twice Cambridge's 2025 survey ({survey_twh_q}, {survey_mt_q} for {survey_year}): our {survey_year} estimate is {our_twh_q} and {our_mt_q}, i.e. {energy_ratio:.2f}x the survey's electricity and {int_ratio:.2f}x its intensity ({our_int:.0f} vs {survey_int:.0f} g/kWh). The survey asked 49 firms holding about 48 % of hash rate, three quarters of it in the US, for their own power mix; we apply each location's grid average to all hash rate. Both numbers are estimates of the same thing by different methods.",
+        "sum_survey": "Why our {survey_year} emissions are {em_ratio:.1f}x those of Cambridge's 2025 survey ({survey_twh_q}, {survey_mt_q} for {survey_year}): our {survey_year} estimate is {our_twh_q} and {our_mt_q}, i.e. {energy_ratio:.2f}x the survey's electricity and {int_ratio:.2f}x its intensity ({our_int:.0f} vs {survey_int:.0f} g/kWh). The survey asked 49 firms holding about 48 % of hash rate, three quarters of it in the US, for their own power mix; we apply each location's grid average to all hash rate. Both numbers are estimates of the same thing by different methods.",
         "sum_where": "China's share of hash rate fell from <b>{pre_ban_pct:.0f} %</b> (Apr 2021) to {ban_pct:.0f} % (Jul 2021), came back to {after_pct:.0f} % (Sep 2021) and is {latest_pct:.0f} % in {latest_month}.",
         "sum_bbce": "The BBCE paper's no-intervention forecast (peak {peak_year}: {peak_twh_q} in China) is {ratio:.1f}x our estimate of China's actual use that year ({project_q}); its headline needs a PUE of {pue:.2f}, below the physical minimum of 1.",
-        "sum_policy": "Over {period}, against the {baseline}, the scenario with the largest cut is the {best_scenario}: {best_delta_q} ({best_delta_pct:+.0f} %; {n_runs} runs).",
+        "sum_policy": "Over {period}, against the {baseline}, the scenario with the largest cut is the {best_scenario}: {best_delta_mt_q} ({best_delta_pct:+.0f} %; {n_runs} runs).",
         "sum_policy_na": "The world policy model is not available in this version; no policy numbers are shown.",
         "sum_claims": "Of {n} claims quoted in the source documents and the press: {supported} supported, {partly} partly supported, {contradicted} contradicted, {unresolved} unresolved.",
         "more": "details",
@@ -285,10 +286,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sec_provenance": "（h）假设与数据来源",
         "sum_energy": "{year}年比特币挖矿用电约 <b>{v1_best_q}</b>（下界至上界 {v1_lower_q} 至 {v1_upper_q}），平均负荷 {power_gw_q}。",
         "sum_carbon": "相应排放约 <b>{emissions_q}二氧化碳当量</b>，排放强度 <b>{intensity:.0f} 克/千瓦时</b>；全球电网平均为 {iea_world:.0f}（IEA）至 {ccaf_world:.0f}（剑桥因子）克/千瓦时；可持续能源（可再生能源与核电）占 {sustainable_pct:.0f}%。",
-        "sum_survey": "为何约为剑桥大学2025年行业调查（{survey_year}年 {survey_twh_q}、{survey_mt_q}）的两倍：本项目 {survey_year}年估算为 {our_twh_q}、{our_mt_q}，用电量是调查的 {energy_ratio:.2f} 倍，排放强度是其 {int_ratio:.2f} 倍（{our_int:.0f} 对 {survey_int:.0f} 克/千瓦时）。该调查询问了约占全网算力48%的49家企业（其中四分之三位于美国）自报的电力结构；本项目则对全部算力按所在地电网平均排放计算。两者是用不同方法对同一事物的估算。",
+        "sum_survey": "为何本项目 {survey_year}年排放是剑桥大学2025年行业调查的 {em_ratio:.1f} 倍（{survey_year}年 {survey_twh_q}、{survey_mt_q}）：本项目 {survey_year}年估算为 {our_twh_q}、{our_mt_q}，用电量是调查的 {energy_ratio:.2f} 倍，排放强度是其 {int_ratio:.2f} 倍（{our_int:.0f} 对 {survey_int:.0f} 克/千瓦时）。该调查询问了约占全网算力48%的49家企业（其中四分之三位于美国）自报的电力结构；本项目则对全部算力按所在地电网平均排放计算。两者是用不同方法对同一事物的估算。",
         "sum_where": "中国算力占比由 <b>{pre_ban_pct:.0f}%</b>（2021年4月）降至 {ban_pct:.0f}%（2021年7月），2021年9月回升至 {after_pct:.0f}%，{latest_month} 为 {latest_pct:.0f}%。",
         "sum_bbce": "BBCE 论文的无干预预测（{peak_year}年达峰，中国 {peak_twh_q}）是本项目对当年中国实际用电估计（{project_q}）的 {ratio:.1f} 倍；其结论需要 {pue:.2f} 的电能利用效率（PUE），低于物理下限 1。",
-        "sum_policy": "在 {period} 期间，相对于“{baseline}”，减排最多的情景为“{best_scenario}”：{best_delta_q}（{best_delta_pct:+.0f}%；运行 {n_runs} 次）。",
+        "sum_policy": "在 {period} 期间，相对于“{baseline}”，减排最多的情景为“{best_scenario}”：{best_delta_mt_q}（{best_delta_pct:+.0f}%；运行 {n_runs} 次）。",
         "sum_policy_na": "本版本尚无世界政策模型，因此不显示政策数字。",
         "sum_claims": "源文件及媒体引用的 {n} 条说法中：{supported} 条得到支持，{partly} 条部分支持，{contradicted} 条被否定，{unresolved} 条尚无定论。",
         "more": "详情",

@@ -147,8 +147,12 @@ def section_energy(ctx: Context) -> Section:
     sec.figures["energy"] = Fig(
         lambda lang: figures.energy_bounds(monthly, lang),
         lambda lang: figures.energy_plotly(monthly, lang),
-        {"year": sec.numbers["year"], "v1_best": sec.numbers["v1_best"],
-         "peak_year": sec.numbers["peak_year"], "peak_twh": sec.numbers["peak_twh"]},
+        {
+            "year": sec.numbers["year"],
+            "v1_best": sec.numbers["v1_best"],
+            "peak_year": sec.numbers["peak_year"],
+            "peak_twh": sec.numbers["peak_twh"],
+        },
     )
     return sec
 
@@ -203,21 +207,27 @@ def section_where(ctx: Context) -> Section:
     sec.tables["methods"] = methods
     cn = tuple(china_regions)
     ctx.region_country = dict(zip(shares["region"], shares["country"], strict=False))
+    ctx.region_country.setdefault("Other", "Other")
     sec.figures["where"] = Fig(
         lambda lang: figures.stacked_shares(wide, lang, cn),
         lambda lang: figures.shares_plotly(wide, lang, cn),
         {k: 100 * sec.numbers[k] for k in ("pre_ban", "ban", "after", "latest")}
         | {"latest_month": sec.numbers["latest_month"]},
     )
+    # Countries for the tile map (China's provinces summed, so tiles do not overlap).
+    by_country = wide.T.groupby(lambda r: ctx.region_country.get(r, r)).sum().T
     maps = {
-        "2021-04": wide.loc[pick["pre_ban"]],
-        f"{pick['latest']:%Y-%m}": wide.loc[pick["latest"]],
+        "2021-04": by_country.loc[pick["pre_ban"]],
+        f"{pick['latest']:%Y-%m}": by_country.loc[pick["latest"]],
     }
     sec.figures["map"] = Fig(
         lambda lang: figures.tile_map(maps, lang),
         lambda lang: figures.tile_map_plotly(maps, lang),
-        {"top_region": sec.numbers["top_region"], "top_share": 100 * sec.numbers["top_share"],
-         "latest_month": sec.numbers["latest_month"]},
+        {
+            "top_region": sec.numbers["top_region"],
+            "top_share": 100 * sec.numbers["top_share"],
+            "latest_month": sec.numbers["latest_month"],
+        },
     )
     sec.tables["_wide"] = wide
     return sec
@@ -287,8 +297,12 @@ def section_carbon(ctx: Context) -> Section:
     n = sec.numbers
     sec.figures["emissions"] = Fig(
         lambda lang: figures.emissions_chart(full, lang),
-        numbers={"peak_em_year": n["peak_em_year"], "year": n["year"], "emissions": n["emissions"],
-                 "peak_em": float(full["emissions_mt_best"].max())},
+        numbers={
+            "peak_em_year": n["peak_em_year"],
+            "year": n["year"],
+            "emissions": n["emissions"],
+            "peak_em": float(full["emissions_mt_best"].max()),
+        },
     )
     sec.figures["intensity"] = Fig(
         lambda lang: figures.intensity_chart(full, w_hist, lang),
@@ -296,9 +310,12 @@ def section_carbon(ctx: Context) -> Section:
     )
     sec.figures["mix"] = Fig(
         lambda lang: figures.mix_chart(full, lang),
-        numbers={"year": n["year"], "sustainable_pct": 100 * n["sustainable"],
-                 "coal_pct": 100 * float(last.get("coal_share", np.nan)),
-                 "gas_pct": 100 * float(last.get("gas_share", np.nan))},
+        numbers={
+            "year": n["year"],
+            "sustainable_pct": 100 * n["sustainable"],
+            "coal_pct": 100 * float(last.get("coal_share", np.nan)),
+            "gas_pct": 100 * float(last.get("gas_share", np.nan)),
+        },
     )
     return sec
 
@@ -369,15 +386,19 @@ def section_flows(ctx: Context) -> Section:
     )
     est = est.sort_values("energy_twh_best", ascending=False)
     src_cols = [f"{s}_share" for s in SOURCES if f"{s}_share" in est]
-    by_src = est.set_index("region")[src_cols].mul(est.set_index("region")["energy_twh_best"], axis=0)
+    by_src = est.set_index("region")[src_cols].mul(
+        est.set_index("region")["energy_twh_best"], axis=0
+    )
     by_src.columns = [c[: -len("_share")] for c in by_src.columns]
     ef = grid.emission_factors(FACTORS)
     ef.setdefault("curtailed_hydro", 0.0)
-    e, em, china_label = flow_table(by_src, ctx.region_country, ef)
+    e, em, _ = flow_table(by_src, ctx.region_country, ef)
     sec = Section("flows")
     total_mt = float(est["emissions_mt_best"].sum())
     china_mt = float(
-        est.loc[est["region"].map(lambda r: _is_china(r, ctx.region_country)), "emissions_mt_best"].sum()
+        est.loc[
+            est["region"].map(lambda r: _is_china(r, ctx.region_country)), "emissions_mt_best"
+        ].sum()
     )
     sec.numbers = {
         "year": year,
@@ -395,14 +416,23 @@ def section_flows(ctx: Context) -> Section:
     sec.tables["regions"] = by_region.head(12).reset_index(drop=True)
     full_em = pd.Series({s: by_src[s].sum() * ef.get(s, np.nan) / 1e3 for s in by_src.columns})
     sec.tables["sources"] = pd.DataFrame(
-        {"source": by_src.columns, "energy_twh": by_src.sum().to_numpy(), "emissions_mt": full_em.to_numpy()}
+        {
+            "source": by_src.columns,
+            "energy_twh": by_src.sum().to_numpy(),
+            "emissions_mt": full_em.to_numpy(),
+        }
     )
     n = sec.numbers
     sec.figures["flows"] = Fig(
         lambda lang: figures.flow_diagram(e, em, lang),
         lambda lang: figures.flow_plotly(e, em, lang),
-        {"year": year, "coal_mt": n["coal_mt"], "coal_pct": 100 * n["coal_share_of_co2"],
-         "china_mt": china_mt, "china_pct": 100 * n["china_share_of_co2"]},
+        {
+            "year": year,
+            "coal_mt": n["coal_mt"],
+            "coal_pct": 100 * n["coal_share_of_co2"],
+            "china_mt": china_mt,
+            "china_pct": 100 * n["china_share_of_co2"],
+        },
     )
     return sec
 
@@ -413,6 +443,8 @@ def section_flows(ctx: Context) -> Section:
 PAPER_POINTS_TWH = {2024: 296.59}
 #: Last year of the cumulation for the policy ranking (docs/bbce.md section 4: Jan 2014-Dec 2029).
 PAPER_CUMULATION_END = 2029
+
+
 def section_bbce(ctx: Context) -> Section:
     from hashcarbon import carbon
     from hashcarbon.models import bbce
