@@ -21,7 +21,8 @@ def test_table_is_well_formed():
     assert len(keys) == len(set(keys))
     for r in rows:
         assert r["kind"] in TERM_KINDS
-        assert r["en"] and r["zh"]
+        assert r["en"]
+        assert r["zh"]
         assert re.search(r"[\u4e00-\u9fff]", r["zh"]), r  # every zh entry has Chinese characters
 
 

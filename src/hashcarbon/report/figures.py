@@ -216,7 +216,7 @@ def halving_dates() -> list[pd.Timestamp]:
 
 def _mark_events(ax, lang: str, start, end, yearly: bool = False) -> None:
     """Dashed lines at halvings, a shaded span for the ban (only inside [start, end])."""
-    conv = (lambda d: d.year + (d.dayofyear - 1) / 365.25) if yearly else (lambda d: d)
+    conv = (lambda d: d.year + (d.day_of_year - 1) / 365.25) if yearly else (lambda d: d)
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     first = True
     for d in [*halving_dates(), NEXT_HALVING]:
@@ -320,7 +320,7 @@ def energy_plotly(monthly: dict[str, pd.DataFrame], lang: str = "en"):
 
 def _plotly_events(fig, lang: str, yearly: bool = False) -> None:
     for d in halving_dates():
-        x = d.year + (d.dayofyear - 1) / 365.25 if yearly else d
+        x = d.year + (d.day_of_year - 1) / 365.25 if yearly else d
         fig.add_vline(x=x, line_dash="dash", line_color="#777", line_width=1)
     x0, x1 = BAN_DATES
     if yearly:
@@ -776,7 +776,7 @@ def fan_chart(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "e
         ax.plot(y, f[f"{var}_p50"], color=cmap(i), lw=1.8, label=_lab(lang, "median"))
         for d in [*halving_dates(), NEXT_HALVING]:
             if y.min() <= d.year <= y.max():
-                ax.axvline(d.year + (d.dayofyear - 1) / 365.25, color="#777", ls="--", lw=0.8)
+                ax.axvline(d.year + (d.day_of_year - 1) / 365.25, color="#777", ls="--", lw=0.8)
         ax.set_title(_name(scen, lang, "scenario"), fontsize=9)
         ax.set_ylim(0, ymax * 1.05)
         _year_axis(ax)
@@ -830,7 +830,7 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
             )
         )
     for d in [*halving_dates(), NEXT_HALVING]:
-        x = d.year + (d.dayofyear - 1) / 365.25
+        x = d.year + (d.day_of_year - 1) / 365.25
         if 2021 <= x <= 2031:
             fig.add_vline(
                 x=x,
