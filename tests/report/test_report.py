@@ -285,3 +285,40 @@ def test_policy_unavailable_renders_plain_note(monkeypatch):
     assert not sec.figures
     assert not sec.numbers
     assert "not available" in t("en", "policy_na")
+
+
+def _zh_reader_text(html: str) -> str:
+    """What a Chinese reader reads as the report's own words: without scripts, code names,
+    source notes, verbatim quotes and the data tables' licence texts."""
+    h = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    h = re.sub(r"<code>.*?</code>|<span class=\"note\">.*?</span>", "", h, flags=re.S)
+    h = re.sub(r'alt="[^"]*"|data:image/png;base64,[A-Za-z0-9+/=]+', "", h)
+    h = re.sub(
+        r"<details[^>]*><summary>" + re.escape(STRINGS["zh"]["tab_data"]) + r".*?</details>",
+        "",
+        h,
+        flags=re.S,
+    )
+    h = re.sub(r"“.*?”", "", h, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", h)
+
+
+def test_no_english_names_in_the_chinese_report(html_zh):
+    from hashcarbon.report.i18n import terminology
+
+    text = _zh_reader_text(html_zh)
+    names = {
+        n
+        for r in terminology()
+        if r["kind"] in ("region", "scenario", "source", "verdict", "method")
+        for n in (r["key"], r["en"])
+        if n not in ("CBECI v1",)  # a method's proper name, kept in Chinese text
+    }
+    found = {
+        n for n in names if re.search(r"(?<![A-Za-z_-])" + re.escape(n) + r"(?![A-Za-z_-])", text)
+    }
+    assert found == set()
+    # Emissions are written in 万吨 / 亿吨 (the definitions box states 1 亿吨 = 100 百万吨).
+    assert re.findall(r"[\d,.]+ 百万吨", text) == ["1 百万吨", "100 百万吨"]
+    assert "万吨" in text
+    assert "亿千瓦时" in text

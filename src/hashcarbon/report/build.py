@@ -32,7 +32,7 @@ import pandas as pd
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
 from hashcarbon.report import figures, sections
-from hashcarbon.report.i18n import LANGS, column_label, quantity, t, term, translate
+from hashcarbon.report.i18n import LANGS, column_label, has_term, quantity, t, term, translate
 
 LANG_CHOICES = ("en", "zh", "both")
 DEFAULT_RUNS = 50
@@ -68,7 +68,13 @@ def _fmt(v: Any, lang: str = "en") -> str:
     if isinstance(v, (bool, np.bool_)):
         return term("partial", lang) if v else ""
     if isinstance(v, str):
-        return html.escape(str(translate(v, lang))) if lang == "zh" else html.escape(v)
+        if lang != "zh":
+            return html.escape(v)
+        if ", " in v:
+            parts = v.split(", ")
+            if all(has_term(p) for p in parts):
+                return html.escape("、".join(term(p, lang) for p in parts))
+        return html.escape(str(translate(v, lang)))
     if isinstance(v, (float, np.floating)):
         if not np.isfinite(v):
             return "–"
