@@ -322,3 +322,11 @@ def test_no_english_names_in_the_chinese_report(html_zh):
     assert re.findall(r"[\d,.]+ 百万吨", text) == ["1 百万吨", "100 百万吨"]
     assert "万吨" in text
     assert "亿千瓦时" in text
+
+
+def test_claims_cli_chinese(capsys):
+    assert main(["claims", "--lang", "zh", "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "[部分支持]" in out
+    assert "初步" in out
+    assert "partly" not in out
