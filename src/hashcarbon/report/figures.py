@@ -100,7 +100,7 @@ LABELS = {
         "later_halving": "halving (2028, expected)",
     },
     "zh": {
-        "annualised": "太瓦时/年（年化；1 太瓦时 = 10 亿千瓦时）",
+        "annualised": "亿千瓦时/年（年化）",
         "share": "占全网算力份额",
         "halving": "减半",
         "ban": "中国禁令（2021年5–9月）",
@@ -116,15 +116,29 @@ LABELS = {
         "band": "90% 的运行结果（P5–P95）",
         "bbce_bm": "BBCE 基准情景，原文读法（PUE 0.78）",
         "bbce_pue1": "BBCE 基准情景，PUE 1.0（物理下限）",
-        "paper": "论文公布的峰值（2024年：296.59 太瓦时）",
+        "paper": "论文公布的峰值（2024年：2,965.9 亿千瓦时）",
         "project_cn": "本项目估计：中国份额 × 全网用电",
-        "twh": "太瓦时/年",
+        "twh": "亿千瓦时/年",
         "co2": "二氧化碳",
         "share_pct": "算力份额 [%]",
         "tile_note": "方块位于各地区所在位置；颜色 = 份额",
         "later_halving": "减半（预计2028年）",
     },
 }
+
+
+def scale(unit: str, lang: str, browser: bool = False) -> tuple[float, str]:
+    """Factor and axis label to show a quantity in ``unit`` to a reader of ``lang``.
+
+    Chinese axes use the units of Chinese statistics: 万吨 (1 Mt = 100 万吨) and
+    亿千瓦时 (1 TWh = 10 亿千瓦时).
+    """
+    zh = lang == "zh" and (browser or cjk_font() is not None)
+    table = {
+        "Mt": (100.0, "万吨 CO2e/年") if zh else (1.0, "Mt CO2e/yr"),
+        "TWh": (10.0, "亿千瓦时/年") if zh else (1.0, "TWh/yr"),
+    }
+    return table[unit]
 
 
 def _lab(lang: str, key: str) -> str:
@@ -246,7 +260,7 @@ def energy_bounds(monthly: dict[str, pd.DataFrame], lang: str = "en") -> bytes:
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 4.2))
     colours = {"cbeci-v1": "#1f77b4", "cbeci-2023": "#2ca02c", "economic": "#d62728"}
-    k = 8.766  # GW -> TWh/yr
+    k = 8.766 * scale("TWh", lang)[0]  # GW -> TWh/yr (x10 for 亿千瓦时/年)
     t_all = []
     for method, frame in monthly.items():
         t = pd.to_datetime(frame["period"].astype(str))
@@ -280,7 +294,7 @@ def energy_plotly(monthly: dict[str, pd.DataFrame], lang: str = "en"):
 
     colours = {"cbeci-v1": "31,119,180", "cbeci-2023": "44,160,44", "economic": "214,39,40"}
     fig = go.Figure()
-    k = 8.766
+    k = 8.766 * scale("TWh", lang, browser=True)[0]
     for method, frame in monthly.items():
         t = pd.to_datetime(frame["period"].astype(str))
         name = term(method, lang, "method")
@@ -313,6 +327,7 @@ def energy_plotly(monthly: dict[str, pd.DataFrame], lang: str = "en"):
                 line={"color": f"rgb({colours[method]})", "width": 1.6},
             )
         )
+    fig.update_traces(mode="lines", selector={"type": "scatter"})
     _plotly_events(fig, lang)
     fig.update_yaxes(title=LABELS[lang]["annualised"], rangemode="tozero")
     return _plotly_layout(fig)
@@ -519,17 +534,18 @@ def emissions_chart(yearly: pd.DataFrame, lang: str = "en") -> bytes:
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     y = yearly["period"].astype(int)
+    k, ylabel = scale("Mt", lang)
     ax.fill_between(
         y,
-        yearly["emissions_mt_lower"],
-        yearly["emissions_mt_upper"],
+        k * yearly["emissions_mt_lower"],
+        k * yearly["emissions_mt_upper"],
         alpha=0.18,
         label=_lab(lang, "bounds"),
     )
-    ax.plot(y, yearly["emissions_mt_best"], marker="o", ms=4, label=_lab(lang, "best"))
+    ax.plot(y, k * yearly["emissions_mt_best"], marker="o", ms=4, label=_lab(lang, "best"))
     _mark_events(ax, lang, f"{y.min()}-01-01", f"{y.max()}-12-31", yearly=True)
     ax.set_ylim(bottom=0)
-    ax.set_ylabel(_lab(lang, "emissions"))
+    ax.set_ylabel(ylabel)
     _year_axis(ax)
     ax.legend(fontsize=8, loc="upper left")
     return _png(fig)
@@ -728,21 +744,28 @@ def model_vs_estimate(
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 4))
     y = frame["year"].astype(int)
-    ax.plot(y, frame["bbce_twh"], "o-", color="#d62728", label=_lab(lang, "bbce_bm"))
+    k = scale("TWh", lang)[0]
+    ax.plot(y, k * frame["bbce_twh"], "o-", color="#d62728", label=_lab(lang, "bbce_bm"))
     if plausible is not None:
         ax.plot(
             plausible["year"],
-            plausible["energy_twh"],
+            k * plausible["energy_twh"],
             "o--",
             color="#ff9896",
             label=_lab(lang, "bbce_pue1"),
         )
     for yr, v in (paper_points or {}).items():
-        ax.plot([yr], [v], marker="*", ms=15, color="black", ls="none", label=_lab(lang, "paper"))
+        ax.plot(
+            [yr], [k * v], marker="*", ms=15, color="black", ls="none", label=_lab(lang, "paper")
+        )
     ax.fill_between(
-        y, frame["project_twh_lower"], frame["project_twh_upper"], alpha=0.2, color="#1f77b4"
+        y,
+        k * frame["project_twh_lower"],
+        k * frame["project_twh_upper"],
+        alpha=0.2,
+        color="#1f77b4",
     )
-    ax.plot(y, frame["project_twh"], "s-", color="#1f77b4", label=_lab(lang, "project_cn"))
+    ax.plot(y, k * frame["project_twh"], "s-", color="#1f77b4", label=_lab(lang, "project_cn"))
     _mark_events(ax, lang, f"{y.min()}-01-01", f"{y.max()}-12-31", yearly=True)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(_lab(lang, "twh"))
@@ -761,6 +784,11 @@ def fan_chart(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "e
     fig, axes = plt.subplots(nrow, ncol, figsize=(8, 2.4 * nrow), sharex=True, sharey=True)
     axes = np.atleast_1d(axes).ravel()
     cmap = plt.get_cmap("tab10")
+    k, unit = scale("Mt" if var.startswith("emissions") else "TWh", lang)
+    fans = {
+        sc: f.assign(**{c: k * f[c] for c in (f"{var}_p5", f"{var}_p50", f"{var}_p95")})
+        for sc, f in fans.items()
+    }
     ymax = max(float(f[f"{var}_p95"].max()) for f in fans.values())
     for i, (ax, (scen, f)) in enumerate(zip(axes, fans.items(), strict=False)):
         y = f["year"].astype(int)
@@ -794,6 +822,11 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
     from matplotlib.colors import to_rgb
 
     cmap = plt.get_cmap("tab10")
+    k = scale("Mt" if var.startswith("emissions") else "TWh", lang, browser=True)[0]
+    fans = {
+        sc: f.assign(**{c: k * f[c] for c in (f"{var}_p5", f"{var}_p50", f"{var}_p95")})
+        for sc, f in fans.items()
+    }
     fig = go.Figure()
     for i, (scen, f) in enumerate(fans.items()):
         r, g, b = (int(255 * c) for c in to_rgb(cmap(i)))
@@ -840,5 +873,6 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
                 annotation_text=LABELS[lang]["halving"],
                 annotation_font_size=10,
             )
+    fig.update_traces(mode="lines", selector={"type": "scatter"})
     fig.update_yaxes(title=unit, rangemode="tozero")
     return _plotly_layout(fig, 440)

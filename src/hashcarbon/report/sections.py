@@ -608,9 +608,7 @@ DROP_FROM, DROP_TO = 2025, 2030
 
 
 def _unit(unit: str, lang: str) -> str:
-    zh = {"Mt": "百万吨 CO2e/年", "TWh": "太瓦时/年"}
-    en = {"Mt": "Mt CO2e/yr", "TWh": "TWh/yr"}
-    return (zh if lang == "zh" and figures.cjk_font() else en)[unit]
+    return figures.scale(unit, lang, browser=True)[1]
 
 
 def fan(ds, var: str = "emissions_mt", last_year: int = 2030) -> pd.DataFrame:
