@@ -68,3 +68,11 @@ def test_terminology_rows_and_kinds():
     assert term("no such name", "zh") == "no such name"
     with pytest.raises(ValueError, match="lang"):
         term("coal", "fr")
+
+
+def test_docs_show_the_terminology_table():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "report.md").read_text("utf-8")
+    for r in terminology():
+        assert f"| {r['kind']} | `{r['key']}` | {r['en']} | {r['zh']} |" in doc, r
