@@ -185,7 +185,23 @@ def fill(numbers: dict[str, Any], lang: str) -> dict[str, Any]:
             out[f"{k}_q"] = q
         if k in NAME_KEYS and isinstance(v, str):
             out[k] = term(v, lang)
+        if k == "period" and isinstance(v, str):
+            out[k] = period_text(v, lang)
     return out
+
+
+def period_text(period: str, lang: str) -> str:
+    """``2021-01..2030-12`` as ``Jan 2021 to Dec 2030`` / ``2021年1月至2030年12月``."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period)
+    if not m:
+        return period
+    y0, m0, y1, m1 = (int(x) for x in m.groups())
+    if lang == "zh":
+        return f"{y0}年{m0}月至{y1}年{m1}月"
+    a, b = pd.Timestamp(year=y0, month=m0, day=1), pd.Timestamp(year=y1, month=m1, day=1)
+    return f"{a:%b %Y} to {b:%b %Y}"
 
 
 def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) -> list[str]:

@@ -836,9 +836,10 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
                 x=f["year"],
                 y=f[f"{var}_p95"].round(1),
                 line={"width": 0},
-                legendgroup=scen,
+                legendgroup=f"{scen}-band",
                 showlegend=False,
                 hoverinfo="skip",
+                visible=True if i == 0 else "legendonly",
             )
         )
         fig.add_trace(
@@ -846,11 +847,13 @@ def fan_plotly(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "
                 x=f["year"],
                 y=f[f"{var}_p5"].round(1),
                 fill="tonexty",
-                fillcolor=f"rgba({r},{g},{b},0.10)",
+                fillcolor=f"rgba({r},{g},{b},0.15)",
                 line={"width": 0},
-                legendgroup=scen,
-                showlegend=False,
+                legendgroup=f"{scen}-band",
+                name=f"{name}: P5–P95",
+                showlegend=True,
                 hoverinfo="skip",
+                visible=True if i == 0 else "legendonly",
             )
         )
         fig.add_trace(
