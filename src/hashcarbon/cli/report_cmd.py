@@ -25,6 +25,11 @@ def report(
 
     check_choice("--lang", lang, LANG_CHOICES)
     check_options(lang, runs, seed, flow_year)
+    if lang in ("zh", "both"):
+        from hashcarbon.report import figures
+
+        if figures.cjk_font() is None:
+            typer.echo(f"warning: {figures.NO_CJK_FONT_HINT}", err=True)
     t0 = time.perf_counter()
     paths = build_report(
         out, lang=lang, runs=runs, seed=seed, flow_year=flow_year, progress=not quiet
