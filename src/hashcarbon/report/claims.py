@@ -777,9 +777,9 @@ def evaluate(n: dict[str, Any]) -> list[Claim]:
     sv = CAMBRIDGE_2025
     c = Claim(
         id="cambridge-2025-survey",
-        quote="Bitcoin mining consumes approximately 138 TWh of electricity annually [...] emitting "
-        "39.8 MtCO2e [...] 52.4% of the energy used comes from sustainable sources",
-        seed="Cambridge Digital Mining Industry Report, Apr 2025 (widely quoted in the press)",
+        quote="138 TWh/yr; 39.8 MtCO2e/yr; 52.4 % sustainable (renewables 42.6 % + nuclear 9.8 %)",
+        seed="Cambridge Digital Mining Industry Report, Apr 2025: headline figures as reported in "
+        "the press (not a verbatim quote)",
         claim_en=f"In {sv['year']} Bitcoin mining used 138 TWh, emitted 39.8 Mt CO2e, and 52.4 % of its "
         "electricity was sustainable (renewables 42.6 % + nuclear 9.8 %).",
         claim_zh=f"{sv['year']}年比特币挖矿用电1,380亿千瓦时，排放3,980万吨二氧化碳当量，可持续能源占52.4%"
@@ -841,9 +841,8 @@ def evaluate(n: dict[str, Any]) -> list[Claim]:
     # 10. BMC's later network-wide sustainable shares
     c = Claim(
         id="bmc-later-sustainable",
-        quote="Bitcoin Mining Council estimates the global bitcoin mining industry's sustainable "
-        "electricity mix at 58.9 % (Q4 2022) and 59.9 % (H1 2023)",
-        seed="Bitcoin Mining Council quarterly survey releases (2023)",
+        quote="sustainable power mix 58.9 % (Q4 2022); 59.9 % (H1 2023)",
+        seed="Bitcoin Mining Council survey releases, 2023: figures as reported (not a verbatim quote)",
         claim_en="Bitcoin mining's electricity was 58.9 % sustainable in Q4 2022 and 59.9 % in H1 2023 (BMC).",
         claim_zh="比特币矿业委员会称：比特币挖矿用电中可持续能源占比2022年四季度为58.9%，2023年上半年为59.9%。",
         published="BMC network-wide 58.9 % (Q4 2022), 59.9 % (H1 2023); members 63.8 % / 63.1 % "
