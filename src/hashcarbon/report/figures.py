@@ -421,58 +421,79 @@ def shares_plotly(shares: pd.DataFrame, lang: str = "en", china_regions=()):
     return _plotly_layout(fig, 460)
 
 
-#: Approximate (longitude, latitude) of each region's mining, for the tile map [I].
-TILE_POSITIONS = {
-    "United States": (-98, 39),
-    "Canada": (-100, 56),
-    "Russia": (90, 60),
-    "Kazakhstan": (68, 48),
-    "Iran": (53, 32),
-    "Malaysia": (102, 4),
-    "Germany": (10, 51),
-    "Ireland": (-8, 53),
-    "Xinjiang": (86, 42),
-    "Inner Mongolia": (112, 43),
-    "Sichuan": (103, 30),
-    "Yunnan": (101, 24),
-    "Beijing": (116.4, 39.9),
-    "Rest of China": (116, 31),
-    "Other": (20, 0),
+#: Tile-grid map [I]: each country is one cell of a 3 x 6 grid placed roughly as on a world
+#: map (row 0 = north, column 0 = west), so the map stays readable on a phone and offline.
+TILE_GRID = {
+    "Canada": (0, 0),
+    "Ireland": (0, 2),
+    "Germany": (0, 3),
+    "Russia": (0, 5),
+    "United States": (1, 0),
+    "Iran": (1, 3),
+    "Kazakhstan": (1, 4),
+    "China": (1, 5),
+    "Other": (2, 2),
+    "Malaysia": (2, 5),
 }
+TILE_ROWS, TILE_COLS = 3, 6
+
+
+def _tile_arrays(s: pd.Series, lang: str, browser: bool = False):
+    z = np.full((TILE_ROWS, TILE_COLS), np.nan)
+    text = np.full((TILE_ROWS, TILE_COLS), "", dtype=object)
+    for region, v in s.items():
+        if region in TILE_GRID:
+            r, c = TILE_GRID[region]
+            z[r, c] = 100 * float(v)
+            name = term(region, lang, "region") if browser else _name(region, lang, "region")
+            text[r, c] = name
+    return z, text
 
 
 def tile_map(shares: dict[str, pd.Series], lang: str = "en") -> bytes:
-    """Share of hash rate by region at two dates, as tiles at each region's location.
+    """Share of hash rate by country at two dates, as a tile-grid map (one cell per country).
 
     A choropleth without borders: country outlines are not among the embedded data, so each
-    region is a square placed at its longitude/latitude and coloured by its share.
+    country is a cell placed roughly where it lies and coloured by its share.
     """
     _style(lang)
-    fig, axes = plt.subplots(len(shares), 1, figsize=(8, 3.6 * len(shares)))
+    fig, axes = plt.subplots(len(shares), 1, figsize=(8, 2.9 * len(shares)))
     axes = np.atleast_1d(axes)
     cmap = plt.get_cmap("YlOrRd")
-    vmax = max(float(s.max()) for s in shares.values())
+    vmax = max(100 * float(s.max()) for s in shares.values())
     for ax, (label, s) in zip(axes, shares.items(), strict=True):
-        for region, v in s.items():
-            if region not in TILE_POSITIONS:
-                continue
-            x, y = TILE_POSITIONS[region]
-            ax.add_patch(
-                Rectangle(
-                    (x - 7, y - 4.5), 14, 9, color=cmap(v / vmax if vmax else 0), ec="#444", lw=0.5
+        z, text = _tile_arrays(s, lang)
+        for r in range(TILE_ROWS):
+            for c in range(TILE_COLS):
+                if np.isnan(z[r, c]):
+                    continue
+                frac = z[r, c] / vmax if vmax else 0
+                ax.add_patch(Rectangle((c + 0.04, -r - 0.96), 0.92, 0.92, color=cmap(frac)))
+                colour = "white" if frac > 0.6 else "black"
+                ax.text(
+                    c + 0.5,
+                    -r - 0.4,
+                    text[r, c],
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=colour,
                 )
-            )
-            ax.text(x, y + 0.5, _name(region, lang, "region"), ha="center", va="bottom", fontsize=7)
-            ax.text(
-                x, y - 0.5, f"{100 * v:.0f}%", ha="center", va="top", fontsize=8, fontweight="bold"
-            )
-        ax.set_xlim(-130, 140)
-        ax.set_ylim(-10, 72)
-        ax.set_aspect(1.3)
+                ax.text(
+                    c + 0.5,
+                    -r - 0.68,
+                    f"{z[r, c]:.0f}%",
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    fontweight="bold",
+                    color=colour,
+                )
+        ax.set_xlim(0, TILE_COLS)
+        ax.set_ylim(-TILE_ROWS, 0)
         ax.set_title(label)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 100 * vmax))
+        ax.axis("off")
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, vmax))
     fig.colorbar(sm, ax=list(axes), shrink=0.6, label=_lab(lang, "share_pct"))
     return _png(fig)
 
@@ -481,45 +502,34 @@ def tile_map_plotly(shares: dict[str, pd.Series], lang: str = "en"):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(
-        rows=len(shares), cols=1, subplot_titles=list(shares), vertical_spacing=0.08
-    )
-    vmax = max(float(s.max()) for s in shares.values())
+    fig = make_subplots(rows=len(shares), cols=1, subplot_titles=list(shares), vertical_spacing=0.1)
+    vmax = max(100 * float(s.max()) for s in shares.values())
     for i, s in enumerate(shares.values(), start=1):
-        keep = [r for r in s.index if r in TILE_POSITIONS]
-        xs = [TILE_POSITIONS[r][0] for r in keep]
-        ys = [TILE_POSITIONS[r][1] for r in keep]
-        vals = [100 * float(s[r]) for r in keep]
-        names = [term(r, lang, "region") for r in keep]
+        z, text = _tile_arrays(s, lang, browser=True)
         fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers+text",
-                text=[f"{n}<br>{v:.0f}%" for n, v in zip(names, vals, strict=True)],
-                textposition="middle center",
-                textfont={"size": 10},
-                marker={
-                    "symbol": "square",
-                    "size": 46,
-                    "color": vals,
-                    "cmin": 0,
-                    "cmax": 100 * vmax,
-                    "colorscale": "YlOrRd",
-                    "line": {"width": 1, "color": "#444"},
-                    "showscale": i == 1,
-                    "colorbar": {"title": "%"},
-                },
-                hovertemplate="%{text}<extra></extra>",
-                showlegend=False,
+            go.Heatmap(
+                z=z,
+                text=text,
+                texttemplate="%{text}<br><b>%{z:.0f}%</b>",
+                textfont={"size": 11},
+                colorscale="YlOrRd",
+                zmin=0,
+                zmax=vmax,
+                xgap=4,
+                ygap=4,
+                showscale=i == 1,
+                colorbar={"title": "%", "thickness": 12},
+                hovertemplate="%{text}: %{z:.1f}%<extra></extra>",
             ),
             row=i,
             col=1,
         )
-        fig.update_xaxes(visible=False, range=[-135, 145], row=i, col=1)
-        fig.update_yaxes(visible=False, range=[-12, 72], row=i, col=1)
+        fig.update_xaxes(visible=False, row=i, col=1)
+        fig.update_yaxes(visible=False, autorange="reversed", row=i, col=1)
     fig.update_layout(
-        height=330 * len(shares), margin={"l": 5, "r": 5, "t": 30, "b": 5}, template="plotly_white"
+        height=230 * len(shares) + 40,
+        margin={"l": 5, "r": 5, "t": 30, "b": 5},
+        template="plotly_white",
     )
     return fig
 
