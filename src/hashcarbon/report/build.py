@@ -227,7 +227,7 @@ def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) ->
         if not sec.available:
             return [t(lang, "policy_na")]
         out = [t(lang, "policy_text", **n)]
-        if "drop_min_pct" in n:
+        if "drop_min_pct" in n and "rev_ratio_pct" in n:
             out.append(t(lang, "policy_drop", **n))
         return out
     if key == "claims":

@@ -712,7 +712,44 @@ def section_policy(ctx: Context) -> Section:
     )
     ctx.world["datasets"] = datasets
     sec = policy_section(datasets, comparison)
+    sec.numbers.update(revenue_change(DROP_FROM, DROP_TO))
     return sec
+
+
+def revenue_change(year_from: int, year_to: int) -> dict[str, float]:
+    """Miners' revenue per block in ``year_to`` under the world model's driftless price,
+    against ``year_from`` as observed [-].
+
+    ``year_to`` revenue = (subsidy after the next halving + mean fees per block of the last
+    365 days) x mean BTC price of the last data month; ``year_from`` = observed mean of
+    (subsidy + fees) per block x price. Returns ``rev_ratio`` and ``price_change``.
+    """
+    from hashcarbon import data
+    from hashcarbon.chain import HALVINGS
+
+    net = data.network()
+    net = net.assign(date=pd.to_datetime(net["date"]))
+    yr = net[net["date"].dt.year == year_from]
+    if not len(yr):
+        return {}
+    rev_from = float(((yr["subsidy_btc"] + yr["fees_btc"]) / yr["blocks"] * yr["btc_usd"]).mean())
+    last = net[net["date"] >= net["date"].max() - pd.Timedelta(days=365)]
+    fees_pb = float(last["fees_btc"].sum() / last["blocks"].sum())
+    month = net[net["date"].dt.to_period("M") == net["date"].max().to_period("M")]
+    if len(month) < 28:  # a partial last month: use the last full one
+        prev = net["date"].max().to_period("M") - 1
+        month = net[net["date"].dt.to_period("M") == prev]
+    price_last = float(month["btc_usd"].mean())
+    halvings_after = sum(
+        1 for y in range(year_from + 1, year_to + 1) if y % 4 == 0
+    )  # [I] every 4 yr
+    subsidy_to = float(HALVINGS["subsidy_btc"].iloc[-1]) / 2**halvings_after
+    rev_to = (subsidy_to + fees_pb) * price_last
+    return {
+        "rev_ratio_pct": 100 * rev_to / rev_from,
+        "price_change_pct": 100 * (price_last / float(yr["btc_usd"].mean()) - 1),
+        "price_month": f"{month['date'].iloc[0]:%Y-%m}",
+    }
 
 
 # ---------------------------------------------------------------- (h) provenance
