@@ -505,12 +505,20 @@ def tile_map_plotly(shares: dict[str, pd.Series], lang: str = "en"):
     fig = make_subplots(rows=len(shares), cols=1, subplot_titles=list(shares), vertical_spacing=0.1)
     vmax = max(100 * float(s.max()) for s in shares.values())
     for i, s in enumerate(shares.values(), start=1):
-        z, text = _tile_arrays(s, lang, browser=True)
+        z, names = _tile_arrays(s, lang, browser=True)
+        text = np.where(
+            np.isnan(z),
+            "",
+            [
+                [f"{n}<br><b>{v:.0f}%</b>" for n, v in zip(rn, rz, strict=True)]
+                for rn, rz in zip(names, np.nan_to_num(z), strict=True)
+            ],
+        )
         fig.add_trace(
             go.Heatmap(
                 z=z,
                 text=text,
-                texttemplate="%{text}<br><b>%{z:.0f}%</b>",
+                texttemplate="%{text}",
                 textfont={"size": 11},
                 colorscale="YlOrRd",
                 zmin=0,
@@ -519,7 +527,7 @@ def tile_map_plotly(shares: dict[str, pd.Series], lang: str = "en"):
                 ygap=4,
                 showscale=i == 1,
                 colorbar={"title": "%", "thickness": 12},
-                hovertemplate="%{text}: %{z:.1f}%<extra></extra>",
+                hovertemplate="%{text}<extra></extra>",
             ),
             row=i,
             col=1,
