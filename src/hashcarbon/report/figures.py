@@ -745,7 +745,7 @@ def small_multiples(
             )
         ax.set_title(f"{name} [{units.get(name, '')}]", fontsize=8)
         ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
-        _year_axis(ax)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.04))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
