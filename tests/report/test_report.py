@@ -27,15 +27,6 @@ SECTION_IDS = (
     "claims",
     "provenance",
 )
-RUNS = 4
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("rep") / "report"
-    paths = build.build_report(out, lang="both", runs=RUNS, seed=7)
-    assert [p.name for p in paths] == ["report.html", "report.zh.html"]
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +40,8 @@ def html_zh(report_dir):
 
 
 def _visible_text(html: str) -> str:
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    html = re.sub(r"<style.*?</style>", "", html, flags=re.S)
     html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
     return re.sub(r"<[^>]+>", " ", html)
 
@@ -79,17 +72,42 @@ def test_figures_written_and_embedded(report_dir, html_en):
     expected = {
         "fig_energy",
         "fig_where",
-        "fig_carbon",
+        "fig_map",
+        "fig_emissions",
+        "fig_intensity",
+        "fig_mix",
         "fig_flows",
         "fig_bbce_series",
         "fig_bbce_vs_estimate",
+        "fig_policy_emissions",
+        "fig_policy_energy",
     }
     assert expected <= names
+    assert {f"{n}.zh" for n in expected} <= names
     for p in pngs:
         data = p.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         assert len(data) > 15_000, p.name
-    assert html_en.count("data:image/png;base64,") == len(pngs)
+    en_pngs = [p for p in pngs if not p.name.endswith(".zh.png")]
+    body = re.sub(r"<script.*?</script>", "", html_en, flags=re.S)
+    assert body.count('src="data:image/png;base64,') == len(en_pngs)
+    # plotly.js embedded once, offline (no CDN script tag), one div per interactive figure
+    from plotly.offline import get_plotlyjs
+
+    assert html_en.count(get_plotlyjs()[:2000]) == 1
+    assert html_en.count('class="plotly-graph-div') >= 5
+    assert "<script src=" not in html_en
+    assert '<script type="text/javascript" src=' not in html_en
+
+
+def test_every_figure_has_title_takeaway_source(html_en, html_zh):
+    for html in (html_en, html_zh):
+        figs = re.findall(r"<figure id=\"fig-[^\"]+\">(.*?)</figure>", html, flags=re.S)
+        assert len(figs) >= 11
+        for f in figs:
+            assert 'class="fig-title"' in f
+            assert 'class="take"' in f, f[:200]
+            assert 'class="src"' in f
 
 
 def test_chinese_report(html_zh):
@@ -128,7 +146,7 @@ def test_i18n_keys_match():
 
 def test_claims_json(report_dir):
     recs = json.loads((report_dir / "claims.json").read_text(encoding="utf-8"))
-    assert len(recs) == 8
+    assert len(recs) == 10
     fields = {
         "id",
         "claim",
@@ -267,3 +285,48 @@ def test_policy_unavailable_renders_plain_note(monkeypatch):
     assert not sec.figures
     assert not sec.numbers
     assert "not available" in t("en", "policy_na")
+
+
+def _zh_reader_text(html: str) -> str:
+    """What a Chinese reader reads as the report's own words: without scripts, code names,
+    source notes, verbatim quotes and the data tables' licence texts."""
+    h = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    h = re.sub(r"<code>.*?</code>|<span class=\"note\">.*?</span>", "", h, flags=re.S)
+    h = re.sub(r'alt="[^"]*"|data:image/png;base64,[A-Za-z0-9+/=]+', "", h)
+    h = re.sub(
+        r"<details[^>]*><summary>" + re.escape(STRINGS["zh"]["tab_data"]) + r".*?</details>",
+        "",
+        h,
+        flags=re.S,
+    )
+    h = re.sub(r"“.*?”", "", h, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", h)
+
+
+def test_no_english_names_in_the_chinese_report(html_zh):
+    from hashcarbon.report.i18n import terminology
+
+    text = _zh_reader_text(html_zh)
+    names = {
+        n
+        for r in terminology()
+        if r["kind"] in ("region", "scenario", "source", "verdict", "method")
+        for n in (r["key"], r["en"])
+        if n not in ("CBECI v1",)  # a method's proper name, kept in Chinese text
+    }
+    found = {
+        n for n in names if re.search(r"(?<![A-Za-z_-])" + re.escape(n) + r"(?![A-Za-z_-])", text)
+    }
+    assert found == set()
+    # Emissions are written in 万吨 / 亿吨 (the definitions box states 1 亿吨 = 100 百万吨).
+    assert re.findall(r"[\d,.]+ 百万吨", text) == ["1 百万吨", "100 百万吨"]
+    assert "万吨" in text
+    assert "亿千瓦时" in text
+
+
+def test_claims_cli_chinese(capsys):
+    assert main(["claims", "--lang", "zh", "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "[部分支持]" in out
+    assert "初步" in out
+    assert "partly" not in out

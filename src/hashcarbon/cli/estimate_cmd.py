@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from hashcarbon.cli import app
-from hashcarbon.cli._common import check_choice, emit, end_of, parse_date
+from hashcarbon.cli._common import check_choice, end_of, parse_date
+from hashcarbon.cli._format import DEFAULT_COLUMNS, emit
 from hashcarbon.errors import InputError
 from hashcarbon.vocabulary import ACCOUNTINGS, CATALOGUES, FACTOR_SETS, FREQS
 from hashcarbon.vocabulary import BREAKDOWNS as BYS
@@ -55,6 +56,9 @@ def estimate(
     ),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     out: str | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+    columns: int = typer.Option(
+        DEFAULT_COLUMNS, "--columns", help="Width of --format table [characters]."
+    ),
 ) -> None:
     """Electricity (lower/best/upper), emissions, intensity and mix of Bitcoin mining."""
     from hashcarbon import pipeline
@@ -82,4 +86,4 @@ def estimate(
         by=by,
         catalogue=catalogue,
     )
-    emit(frame, fmt, out, TABLE_COLUMNS)
+    emit(frame, fmt, out, TABLE_COLUMNS, columns)

@@ -25,6 +25,11 @@ def report(
 
     check_choice("--lang", lang, LANG_CHOICES)
     check_options(lang, runs, seed, flow_year)
+    if lang in ("zh", "both"):
+        from hashcarbon.report import figures
+
+        if figures.cjk_font() is None:
+            typer.echo(f"warning: {figures.NO_CJK_FONT_HINT}", err=True)
     t0 = time.perf_counter()
     paths = build_report(
         out, lang=lang, runs=runs, seed=seed, flow_year=flow_year, progress=not quiet
@@ -39,20 +44,35 @@ def claims(
     fmt: str = typer.Option("table", "--format", help="table or json."),
     runs: int = typer.Option(20, "--runs", help="World-model ensemble size for forecast claims."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the world model."),
+    lang: str = typer.Option("en", "--lang", help="en or zh (table format)."),
 ) -> None:
     """The seed documents' claims against the project's numbers (verdict and reason)."""
     from hashcarbon._io import format_frame
     from hashcarbon.report import claims as cm
     from hashcarbon.report.build import check_options
+    from hashcarbon.report.i18n import term
 
     check_choice("--format", fmt, ("table", "json"))
+    check_choice("--lang", lang, ("en", "zh"))
     check_options("en", runs, seed, 2021)
     frame = cm.claims_frame(cm.evaluate(cm.project_numbers(runs=runs, seed=seed)))
     if fmt == "json":
         sys.stdout.write(format_frame(frame, "json"))
         return
+    zh = lang == "zh"
+    labels = (
+        ("本项目", "已发表", "理由", "规则") if zh else ("project", "published", "reason", "rule")
+    )
     for rec in frame.to_dict(orient="records"):
-        typer.echo(f"[{rec['verdict'].upper()}] {rec['id']}: {rec['claim']}")
-        typer.echo(f"  project:   {rec['project_number']}")
-        typer.echo(f"  published: {rec['published_number']} ({rec['published_source']})")
-        typer.echo(f"  reason:    {rec['reason']} [rule: {rec['rule']}]")
+        verdict = term(rec["verdict"], lang, "verdict")
+        if rec.get("provisional"):
+            verdict += f", {term('provisional', lang)}"
+        claim = rec["claim_zh"] if zh else rec["claim"]
+        typer.echo(f"[{verdict if zh else verdict.upper()}] {rec['id']}: {claim}")
+
+        def pick(k: str, rec=rec) -> str:
+            return (rec.get(f"{k}_zh") or rec[k]) if zh else rec[k]
+
+        typer.echo(f"  {labels[0]}:   {pick('project_number')}")
+        typer.echo(f"  {labels[1]}: {pick('published_number')} ({rec['published_source']})")
+        typer.echo(f"  {labels[2]}:    {pick('reason')} [{labels[3]}: {pick('rule')}]")

@@ -6,7 +6,8 @@ import pandas as pd
 import typer
 
 from hashcarbon.cli import app
-from hashcarbon.cli._common import check_choice, emit
+from hashcarbon.cli._common import check_choice
+from hashcarbon.cli._format import DEFAULT_COLUMNS, emit, quiet_numpy, runs_note
 from hashcarbon.errors import ParameterError
 
 BBCE_TABLE_COLUMNS = [
@@ -108,6 +109,9 @@ def simulate(
     out: str | None = typer.Option(
         None, "--out", help="FILE.nc: write the full result as netCDF; other names: the records."
     ),
+    columns: int = typer.Option(
+        DEFAULT_COLUMNS, "--columns", help="Width of --format table [characters]."
+    ),
 ) -> None:
     """Run a model scenario and print its records."""
     check_choice("--freq", freq, ("month", "year"))
@@ -129,7 +133,7 @@ def simulate(
         frame = pd.DataFrame(bbce.to_records(ds, freq))
         if runs == 1:
             frame = frame.drop(columns=["run"], errors="ignore")
-        emit(frame, fmt, out, BBCE_TABLE_COLUMNS)
+        emit(frame, fmt, out, BBCE_TABLE_COLUMNS, columns)
         return
     from hashcarbon.cli._common import parse_date
     from hashcarbon.models import world
@@ -141,8 +145,9 @@ def simulate(
     if nc:
         _write_netcdf(ds, out)
         return
-    frame = world.to_records(ds, freq=freq, by=by)
-    emit(frame, fmt, out, WORLD_TABLE_COLUMNS)
+    with quiet_numpy():
+        frame = world.to_records(ds, freq=freq, by=by)
+    emit(frame, fmt, out, WORLD_TABLE_COLUMNS, columns)
 
 
 @app.command("compare")
@@ -156,16 +161,27 @@ def compare(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     out: str | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+    columns: int = typer.Option(
+        DEFAULT_COLUMNS, "--columns", help="Width of --format table [characters]."
+    ),
 ) -> None:
-    """Cumulative energy and emissions of world scenarios, and deltas against the first."""
+    """Cumulative energy and emissions of world scenarios, and deltas against the first.
+
+    States its run count on stderr, with a warning below a stable ensemble size.
+    """
     from hashcarbon.models import world
 
     check_choice("--format", fmt, ("table", "csv", "json"))
     _check_runs(runs, seed)
     if len(scenarios) < 2:
         raise ParameterError("SCENARIOS: expected at least two scenarios to compare")
-    frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
-    emit(frame, fmt, out)
+    with quiet_numpy():
+        frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
+    typer.echo(f"{runs} run(s) per scenario, seed {seed}; deltas are taken run by run", err=True)
+    note = runs_note(runs, seed)
+    if note:
+        typer.echo(note, err=True)
+    emit(frame, fmt, out, None, columns)
 
 
 @app.command("export-mdl")

@@ -1,6 +1,6 @@
 """Computations behind the dashboard pages, free of Streamlit.
 
-Every function here calls the package's public APIs (``carbon.estimate``,
+Every function here calls the package's public APIs (``pipeline.estimate``,
 ``geography.country_province_shares``, ``models.world.run``, ``models.bbce.run``,
 ``report.claims``) and returns plain pandas / xarray objects, so the pages, the tests
 and the benchmarks use the same code.  Streamlit caching is added in
@@ -51,15 +51,15 @@ def halving_dates() -> list[pd.Timestamp]:
 
 # ---------------------------------------------------------------- today and history
 def estimate(method: str, price_usd_per_kwh: float, factors: str, accounting: str) -> pd.DataFrame:
-    """Monthly electricity, emissions and intensity (``carbon.estimate``, from 2014).
+    """Monthly electricity, emissions and intensity (``pipeline.estimate``, from 2014).
 
     Adds ``annualised_twh_{lower,best,upper}``: the monthly mean power times 8766 h
     [TWh/yr], the annualised figure CBECI plots, and ``partial``: True for a last month
     the data do not cover to its end (its sums are not comparable with full months).
     """
-    from hashcarbon import carbon, data
+    from hashcarbon import data, pipeline
 
-    frame = carbon.estimate(
+    frame = pipeline.estimate(
         method=method,
         price_usd_per_kwh=float(price_usd_per_kwh),
         start="2014-01-01",
@@ -431,6 +431,8 @@ CLAIM_PAGES = {
     "ban-abroad-or-underground": "where",
     "clean-mining-absorbs-curtailed-hydro": "policy",
     "bbce-peak-2024": "bbce",
+    "cambridge-2025-survey": "today",
+    "bmc-later-sustainable": "today",
 }
 
 

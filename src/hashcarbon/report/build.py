@@ -4,7 +4,8 @@ Output directory layout (``--out DIR``)::
 
     DIR/report.html        English  (--lang en or both)
     DIR/report.zh.html     Chinese  (--lang zh or both); with both, each links to the other
-    DIR/fig_*.png          every figure, also embedded (base64) in the HTML
+    DIR/fig_*.png          every figure (English labels), also embedded (base64) in the HTML
+    DIR/fig_*.zh.png       the same figures with Chinese labels (--lang zh or both)
     DIR/claims.json        the claims table (section g)
 
 Everything is written into a temporary sibling directory and renamed to ``DIR`` at the
@@ -31,7 +32,7 @@ import pandas as pd
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
 from hashcarbon.report import figures, sections
-from hashcarbon.report.i18n import LANGS, column_label, t
+from hashcarbon.report.i18n import LANGS, column_label, has_term, quantity, t, term, translate
 
 LANG_CHOICES = ("en", "zh", "both")
 DEFAULT_RUNS = 50
@@ -63,9 +64,17 @@ def check_options(lang: str, runs: Any, seed: Any, flow_year: Any) -> None:
         raise InputError(f"--flow-year: expected a year from 2014 to 2025, got {flow_year!r}")
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, lang: str = "en") -> str:
     if isinstance(v, (bool, np.bool_)):
-        return "partial" if v else ""
+        return term("partial", lang) if v else ""
+    if isinstance(v, str):
+        if lang != "zh":
+            return html.escape(v)
+        if ", " in v:
+            parts = v.split(", ")
+            if all(has_term(p) for p in parts):
+                return html.escape("、".join(term(p, lang) for p in parts))
+        return html.escape(str(translate(v, lang)))
     if isinstance(v, (float, np.floating)):
         if not np.isfinite(v):
             return "–"
@@ -97,9 +106,9 @@ def table_html(frame: pd.DataFrame, lang: str = "en") -> str:
         cells = []
         for v in rec:
             cls = ' class="l"' if isinstance(v, str) else ""
-            cells.append(f"<td{cls}>{_fmt(v)}</td>")
+            cells.append(f"<td{cls}>{_fmt(v, lang)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f'<div class="tw"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 TABLE_TITLES = {
@@ -120,8 +129,83 @@ def _pcts(numbers: dict[str, Any], keys: list[str]) -> dict[str, Any]:
     return {f"{k}_pct": 100 * numbers[k] for k in keys if k in numbers}
 
 
+#: Canonical unit of each number used in the report's sentences (``<key>_q`` is the
+#: number written for the reader by :func:`hashcarbon.report.i18n.quantity`).
+UNIT_OF = {
+    **dict.fromkeys(
+        (
+            "emissions",
+            "emissions_lower",
+            "emissions_upper",
+            "peak_em",
+            "peak_mt",
+            "coal_mt",
+            "china_mt",
+            "emissions_from_sources",
+            "top_region_mt",
+            "baseline_mt",
+            "best_delta_mt",
+            "ban_delta_mt",
+            "survey_mt",
+            "our_mt",
+        ),
+        "Mt",
+    ),
+    **dict.fromkeys(
+        (
+            "v1_best",
+            "v1_lower",
+            "v1_upper",
+            "v23_best",
+            "eco",
+            "peak_twh",
+            "energy",
+            "project",
+            "project_upper",
+            "pue1_peak_twh",
+            "survey_twh",
+            "our_twh",
+        ),
+        "TWh",
+    ),
+    "power_gw": "GW",
+}
+#: String numbers that are names to translate (regions, scenarios).
+NAME_KEYS = ("top_region", "baseline", "best_scenario")
+
+
+def fill(numbers: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``numbers`` plus ``<key>_q`` quantity strings, with names translated for ``lang``."""
+    out = dict(numbers)
+    for k, v in numbers.items():
+        if k in UNIT_OF and isinstance(v, (int, float, np.floating, np.integer)):
+            q = quantity(float(v), UNIT_OF[k], lang)
+            if k.startswith(("best_delta", "ban_delta")) and float(v) > 0:
+                q = "+" + q
+            out[f"{k}_q"] = q
+        if k in NAME_KEYS and isinstance(v, str):
+            out[k] = term(v, lang)
+        if k == "period" and isinstance(v, str):
+            out[k] = period_text(v, lang)
+    return out
+
+
+def period_text(period: str, lang: str) -> str:
+    """``2021-01..2030-12`` as ``Jan 2021 to Dec 2030`` / ``2021年1月至2030年12月``."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", period)
+    if not m:
+        return period
+    y0, m0, y1, m1 = (int(x) for x in m.groups())
+    if lang == "zh":
+        return f"{y0}年{m0}月至{y1}年{m1}月"
+    a, b = pd.Timestamp(year=y0, month=m0, day=1), pd.Timestamp(year=y1, month=m1, day=1)
+    return f"{a:%b %Y} to {b:%b %Y}"
+
+
 def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) -> list[str]:
-    n = sec.numbers
+    n = fill(sec.numbers, lang)
     if key == "energy":
         return [t(lang, "energy_text", price=sections.PRICE, **n)]
     if key == "where":
@@ -131,18 +215,21 @@ def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) ->
     if key == "flows":
         return [t(lang, "flows_text", coal_pct=100 * n["coal_share_of_co2"], **n)]
     if key == "bbce":
-        return [
-            t(
-                lang,
-                "bbce_text",
-                project=n["project_at_peak"],
-                project_upper=n["project_upper_at_peak"],
-                china_share_pct=100 * n["china_share_at_peak"],
-                **n,
-            )
-        ]
+        kw = dict(n)
+        kw.update(
+            project=n["project_at_peak"],
+            project_upper=n["project_upper_at_peak"],
+            china_share_pct=100 * n["china_share_at_peak"],
+        )
+        kw = fill(kw, lang)
+        return [t(lang, "bbce_text", **kw), t(lang, "bbce_reading", **kw)]
     if key == "policy":
-        return [t(lang, "policy_text", **n)] if sec.available else [t(lang, "policy_na")]
+        if not sec.available:
+            return [t(lang, "policy_na")]
+        out = [t(lang, "policy_text", **n)]
+        if "drop_min_pct" in n and "rev_ratio_pct" in n:
+            out.append(t(lang, "policy_drop", **n))
+        return out
     if key == "claims":
         return [t(lang, "claims_text")]
     if key == "provenance":
@@ -154,24 +241,59 @@ def _title(key: str, lang: str, ctx: sections.Context) -> str:
     return t(lang, f"sec_{key}", last_day=f"{ctx.last_day:%Y-%m-%d}", year=ctx.flow_year)
 
 
+def survey_numbers(secs: dict[str, sections.Section]) -> dict[str, Any]:
+    """Our estimate for the Cambridge 2025 survey's year against the survey (its published numbers)."""
+    surv = claims_mod.CAMBRIDGE_2025
+    tab = secs["carbon"].tables["yearly"]
+    row = tab[tab["year"] == surv["year"]]
+    etab = secs["energy"].tables["yearly"]
+    erow = etab[etab["year"] == surv["year"]]
+    if not len(row) or not len(erow):
+        return {}
+    our_twh = float(erow["cbeci_v1_best_twh"].iloc[0])
+    our_mt = float(row["emissions_mt_best"].iloc[0])
+    our_int = float(row["intensity_g_per_kwh"].iloc[0])
+    s_int = surv["emissions_mt"] / surv["energy_twh"] * 1e3
+    return {
+        "survey_year": surv["year"],
+        "survey_twh": surv["energy_twh"],
+        "survey_mt": surv["emissions_mt"],
+        "survey_int": s_int,
+        "our_twh": our_twh,
+        "our_mt": our_mt,
+        "our_int": our_int,
+        "energy_ratio": our_twh / surv["energy_twh"],
+        "em_ratio": our_mt / surv["emissions_mt"],
+        "int_ratio": our_int / s_int,
+    }
+
+
 def _summary(secs: dict[str, sections.Section], claims: list, lang: str) -> list[dict[str, str]]:
-    e, c, w, b, p = (secs[k].numbers for k in ("energy", "carbon", "where", "bbce", "policy"))
+    e, c, w, b, p = (
+        fill(secs[k].numbers, lang) for k in ("energy", "carbon", "where", "bbce", "policy")
+    )
+    b = fill(
+        {**secs["bbce"].numbers, "project": b["project_at_peak"], "ratio": b["ratio_at_peak"]},
+        lang,
+    )
     items = [
         {"href": "energy", "text": t(lang, "sum_energy", **e)},
         {
             "href": "carbon",
             "text": t(lang, "sum_carbon", sustainable_pct=100 * c["sustainable"], **c),
         },
+    ]
+    sv = survey_numbers(secs)
+    if sv:
+        items.append(
+            {"href": "claim-cambridge-2025-survey", "text": t(lang, "sum_survey", **fill(sv, lang))}
+        )
+    items += [
         {
             "href": "where",
             "text": t(lang, "sum_where", **w, **_pcts(w, ["pre_ban", "ban", "after", "latest"])),
         },
-        {
-            "href": "bbce",
-            "text": t(
-                lang, "sum_bbce", project=b["project_at_peak"], ratio=b["ratio_at_peak"], **b
-            ),
-        },
+        {"href": "bbce", "text": t(lang, "sum_bbce", **b)},
     ]
     if secs["policy"].available:
         items.append(
@@ -183,11 +305,51 @@ def _summary(secs: dict[str, sections.Section], claims: list, lang: str) -> list
     else:
         items.append({"href": "policy", "text": t(lang, "sum_policy_na")})
     counts = {v: sum(1 for cl in claims if cl.verdict == v) for v in claims_mod.VERDICTS}
+    counts["partly"] = counts.pop("partly-supported", 0)
     items.append({"href": "claims", "text": t(lang, "sum_claims", n=len(claims), **counts)})
     return items
 
 
-def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: str | None) -> str:
+def _fig_item(name: str, fig: sections.Fig, png: bytes, lang: str, fig_file: str) -> dict:
+    n = fill(fig.numbers, lang)
+    item = {
+        "name": name,
+        "file": fig_file,
+        "title": t(lang, f"fig_{name}_title", **n),
+        "take": t(lang, f"fig_{name}_take", **n) if _fillable(lang, f"fig_{name}_take", n) else "",
+        "source": t(lang, f"fig_{name}_src", **n),
+        "b64": base64.b64encode(png).decode("ascii"),
+        "plotly": "",
+    }
+    if fig.plotly is not None:
+        pfig = fig.plotly(lang)
+        item["plotly"] = pfig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"plot-{name}",
+            config={"responsive": True, "displaylogo": False},
+            default_width="100%",
+        )
+    return item
+
+
+def _fillable(lang: str, key: str, n: dict[str, Any]) -> bool:
+    try:
+        t(lang, key, **n)
+    except (KeyError, ValueError, IndexError):
+        return False
+    return True
+
+
+def render(
+    secs,
+    claims,
+    ctx,
+    lang: str,
+    pngs: dict[str, bytes],
+    fig_files: dict[str, str],
+    other_href: str | None,
+) -> str:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("hashcarbon.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -197,6 +359,7 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
 
     order = ["energy", "where", "carbon", "flows", "bbce", "policy", "claims", "provenance"]
     out = []
+    has_plotly = False
     for key in order:
         sec = secs[key]
         item = {
@@ -207,14 +370,10 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
             "tables": [],
             "claims": None,
         }
-        for name, png in sec.figures.items():
-            item["figures"].append(
-                {
-                    "name": name,
-                    "file": fig_files[name],
-                    "b64": base64.b64encode(png).decode("ascii"),
-                }
-            )
+        for name, fig in sec.figures.items():
+            fi = _fig_item(name, fig, pngs[name], lang, fig_files[name])
+            has_plotly = has_plotly or bool(fi["plotly"])
+            item["figures"].append(fi)
         for name, frame in sec.tables.items():
             if name.startswith("_"):
                 continue
@@ -228,14 +387,31 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
             recs = []
             for cl in claims:
                 r = cl.record()
-                r["claim"] = cl.claim_zh if lang == "zh" else cl.claim_en
-                r["reason"] = cl.reason_zh if (lang == "zh" and cl.reason_zh) else cl.reason
+                zh = lang == "zh"
+                r["claim"] = cl.claim_zh if zh else cl.claim_en
+                r["reason"] = cl.reason_zh if (zh and cl.reason_zh) else cl.reason
                 r["verdict_text"] = t(lang, cl.verdict)
-                if lang == "zh" and cl.rule_zh:
+                r["project_number"] = cl.project_zh if (zh and cl.project_zh) else cl.project
+                r["published_number"] = (
+                    cl.published_zh if (zh and cl.published_zh) else cl.published
+                )
+                r["provisional_text"] = t(lang, "provisional") if cl.provisional else ""
+                if zh and cl.rule_zh:
                     r["rule"] = cl.rule_zh
                 recs.append(r)
             item["claims"] = recs
         out.append(item)
+    e = secs["energy"].numbers
+    c = secs["carbon"].numbers
+    cite = fill(
+        {
+            **e,
+            "emissions": c["emissions"],
+            "version": hashcarbon.__version__,
+            "last_day": f"{ctx.last_day:%Y-%m-%d}",
+        },
+        lang,
+    )
     generated = t(
         lang,
         "generated",
@@ -244,14 +420,34 @@ def render(secs, claims, ctx, lang: str, fig_files: dict[str, str], other_href: 
         seed=ctx.seed,
         runs=ctx.runs,
     )
+    plotly_js = ""
+    if has_plotly:
+        from plotly.offline import get_plotlyjs
+
+        plotly_js = get_plotlyjs()
     return tmpl.render(
         T=lambda k: t(lang, k),
+        lang=lang,
         generated=generated,
         other_href=other_href,
-        font_note=t(lang, "font_note") if figures.cjk_font() is None else "",
+        font_note=t(lang, "font_note") if (lang == "zh" and figures.cjk_font() is None) else "",
         summary=_summary(secs, claims, lang),
+        defs=[t(lang, k) for k in DEFINITIONS],
+        cite=t(lang, "cite_text", **cite),
         sections=out,
+        plotly_js=plotly_js,
     )
+
+
+#: Plain-language definitions shown in the "Words used" box (i18n keys).
+DEFINITIONS = (
+    "def_sustainable",
+    "def_intensity",
+    "def_bounds",
+    "def_bbce",
+    "def_scenarios",
+    "def_location",
+)
 
 
 class _NoProgress:
@@ -345,18 +541,21 @@ def build_report(
     langs = list(LANGS) if lang == "both" else [lang]
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     try:
-        fig_files: dict[str, str] = {}
-        for sec in secs.values():
-            for name, png in sec.figures.items():
-                fig_files[name] = f"fig_{name}.png"
-                (tmp / fig_files[name]).write_bytes(png)
         recs = [c.record() for c in claims]
         (tmp / "claims.json").write_text(
             json.dumps(recs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         for lg in langs:
+            suffix = "" if lg == "en" else f".{lg}"
+            pngs: dict[str, bytes] = {}
+            fig_files: dict[str, str] = {}
+            for sec in secs.values():
+                for name, fig in sec.figures.items():
+                    pngs[name] = fig.draw(lg)
+                    fig_files[name] = f"fig_{name}{suffix}.png"
+                    (tmp / fig_files[name]).write_bytes(pngs[name])
             other = next((HTML_NAME[o] for o in langs if o != lg), None)
-            html = render(secs, claims, ctx, lg, fig_files, other)
+            html = render(secs, claims, ctx, lg, pngs, fig_files, other)
             (tmp / HTML_NAME[lg]).write_text(html, encoding="utf-8")
         tmp.chmod(0o755)
         backup = None

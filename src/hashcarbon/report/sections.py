@@ -2,7 +2,7 @@
 
 Each ``section_*`` function returns a :class:`Section`: headline numbers, tables
 (DataFrames) and figures (PNG bytes).  No number is typed in here: every value is
-computed at report time by :mod:`hashcarbon.carbon`, :mod:`hashcarbon.geography`,
+computed at report time by :mod:`hashcarbon.pipeline`, :mod:`hashcarbon.geography`,
 :mod:`hashcarbon.grid`, :mod:`hashcarbon.models.bbce` and :mod:`hashcarbon.models.world`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +30,26 @@ ACCOUNTING = "average"
 
 
 @dataclass
+class Fig:
+    """A figure drawn per language: ``draw(lang) -> PNG bytes``, optional Plotly version.
+
+    ``numbers`` fill the figure's one-sentence takeaway (``fig_<name>_take`` in
+    :mod:`hashcarbon.report.i18n`).
+    """
+
+    draw: Callable[[str], bytes]
+    plotly: Callable[[str], Any] | None = None
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Section:
-    """One report section: numbers for the text, tables, figures (name -> PNG)."""
+    """One report section: numbers for the text, tables, figures (name -> :class:`Fig`)."""
 
     key: str
     numbers: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    figures: dict[str, bytes] = field(default_factory=dict)
+    figures: dict[str, Fig] = field(default_factory=dict)
     available: bool = True
 
 
@@ -51,6 +65,7 @@ class Context:
     last_day: pd.Timestamp | None = None
     last_full_year: int = 0
     world: dict[str, Any] = field(default_factory=dict)
+    region_country: dict[str, str] = field(default_factory=dict)
 
 
 def _years(frame: pd.DataFrame) -> pd.Series:
@@ -115,7 +130,17 @@ def section_energy(ctx: Context) -> Section:
         ),
     }
     sec.tables["yearly"] = table
-    sec.figures["energy"] = figures.energy_bounds(ctx.monthly)
+    monthly = ctx.monthly
+    sec.figures["energy"] = Fig(
+        lambda lang: figures.energy_bounds(monthly, lang),
+        lambda lang: figures.energy_plotly(monthly, lang),
+        {
+            "year": sec.numbers["year"],
+            "v1_best": sec.numbers["v1_best"],
+            "peak_year": sec.numbers["peak_year"],
+            "peak_twh": sec.numbers["peak_twh"],
+        },
+    )
     return sec
 
 
@@ -167,7 +192,30 @@ def section_where(ctx: Context) -> Section:
     methods["min"] = methods["min"].dt.strftime("%Y-%m")
     methods["max"] = methods["max"].dt.strftime("%Y-%m")
     sec.tables["methods"] = methods
-    sec.figures["where"] = figures.stacked_shares(wide)
+    cn = tuple(china_regions)
+    ctx.region_country = dict(zip(shares["region"], shares["country"], strict=False))
+    ctx.region_country.setdefault("Other", "Other")
+    sec.figures["where"] = Fig(
+        lambda lang: figures.stacked_shares(wide, lang, cn),
+        lambda lang: figures.shares_plotly(wide, lang, cn),
+        {k: 100 * sec.numbers[k] for k in ("pre_ban", "ban", "after", "latest")}
+        | {"latest_month": sec.numbers["latest_month"]},
+    )
+    # Countries for the tile map (China's provinces summed, so tiles do not overlap).
+    by_country = wide.T.groupby(lambda r: ctx.region_country.get(r, r)).sum().T
+    maps = {
+        "2021-04": by_country.loc[pick["pre_ban"]],
+        f"{pick['latest']:%Y-%m}": by_country.loc[pick["latest"]],
+    }
+    sec.figures["map"] = Fig(
+        lambda lang: figures.tile_map(maps, lang),
+        lambda lang: figures.tile_map_plotly(maps, lang),
+        {
+            "top_region": sec.numbers["top_region"],
+            "top_share": 100 * sec.numbers["top_share"],
+            "latest_month": sec.numbers["latest_month"],
+        },
+    )
     sec.tables["_wide"] = wide
     return sec
 
@@ -232,16 +280,88 @@ def section_carbon(ctx: Context) -> Section:
     tab = yearly[[*cols, "partial"]].merge(world[["year", "ccaf_world", "iea_world"]], on="year")
     sec.tables["yearly"] = tab
     sec.tables["_world"] = world
-    sec.figures["carbon"] = figures.carbon_panels(full, world[world["year"] <= ctx.last_full_year])
+    w_hist = world[world["year"] <= ctx.last_full_year]
+    n = sec.numbers
+    sec.figures["emissions"] = Fig(
+        lambda lang: figures.emissions_chart(full, lang),
+        numbers={
+            "peak_em_year": n["peak_em_year"],
+            "year": n["year"],
+            "emissions": n["emissions"],
+            "peak_em": float(full["emissions_mt_best"].max()),
+        },
+    )
+    sec.figures["intensity"] = Fig(
+        lambda lang: figures.intensity_chart(full, w_hist, lang),
+        numbers={"year": n["year"], "intensity": n["intensity"], "iea_world": n["iea_world"]},
+    )
+    sec.figures["mix"] = Fig(
+        lambda lang: figures.mix_chart(full, lang),
+        numbers={
+            "year": n["year"],
+            "sustainable_pct": 100 * n["sustainable"],
+            "coal_pct": 100 * float(last.get("coal_share", np.nan)),
+            "gas_pct": 100 * float(last.get("gas_share", np.nan)),
+        },
+    )
     return sec
 
 
 # ---------------------------------------------------------------- (d) flows
+#: China's mining regions when no region -> country map is at hand (``geography``).
+CHINA_REGIONS = ("Xinjiang", "Sichuan", "Yunnan", "Inner Mongolia", "Beijing", "Rest of China")
+#: Regions below this share of the year's energy join "Other" in the flow diagram [-].
+FLOW_MIN_REGION_SHARE = 0.03
+#: Sources below this share of the year's energy are grouped as "other_sources" [-].
+FLOW_MIN_SOURCE_SHARE = 0.03
+
+
+def _is_china(region: str, region_country: dict[str, str]) -> bool:
+    return region_country.get(region, "China" if region in CHINA_REGIONS else "") == "China"
+
+
+def flow_table(
+    by_src: pd.DataFrame, region_country: dict[str, str], ef: dict[str, float]
+) -> tuple[pd.DataFrame, pd.Series, str]:
+    """Region x source energy [TWh] for the flow diagram, and the CO2 of each source [Mt].
+
+    China's provinces are summed into one row, regions under
+    :data:`FLOW_MIN_REGION_SHARE` of the energy join "Other", and sources under
+    :data:`FLOW_MIN_SOURCE_SHARE` join "other_sources" (their CO2 is summed with their
+    own factors before grouping).
+    """
+    china = [r for r in by_src.index if _is_china(r, region_country)]
+    rows = {"China (all provinces)": by_src.loc[china].sum()} if china else {}
+    for r in by_src.index:
+        if r not in china:
+            rows[r] = by_src.loc[r]
+    e = pd.DataFrame(rows).T
+    total = float(e.to_numpy().sum())
+    small = [r for r in e.index if r != "Other" and e.loc[r].sum() < FLOW_MIN_REGION_SHARE * total]
+    if small or "Other" in e.index:
+        other = e.loc[[r for r in [*small, "Other"] if r in e.index]].sum()
+        e = e.drop(index=[r for r in [*small, "Other"] if r in e.index])
+        e.loc["Other"] = other
+    order = [r for r in e.sum(axis=1).sort_values(ascending=False).index if r != "Other"]
+    e = e.loc[order + (["Other"] if "Other" in e.index else [])]
+    em = pd.Series({s: e[s].sum() * ef.get(s, np.nan) / 1e3 for s in e.columns})  # TWh*g/kWh/1e3=Mt
+    src_tot = e.sum()
+    minor = [s for s in e.columns if src_tot[s] < FLOW_MIN_SOURCE_SHARE * total]
+    if minor:
+        e["other_sources"] = e[minor].sum(axis=1)
+        em["other_sources"] = em[minor].sum()
+        e = e.drop(columns=minor)
+        em = em.drop(minor)
+    keep = e.sum()[e.sum() > 0].sort_values(ascending=False).index
+    e = e[keep]
+    return e, em.reindex(keep).fillna(0.0), "China (all provinces)"
+
+
 def section_flows(ctx: Context) -> Section:
-    from hashcarbon import carbon, grid
+    from hashcarbon import grid, pipeline
 
     year = ctx.flow_year
-    est = carbon.estimate(
+    est = pipeline.estimate(
         method="cbeci-v1",
         price_usd_per_kwh=PRICE,
         start=f"{year}-01-01",
@@ -252,18 +372,21 @@ def section_flows(ctx: Context) -> Section:
         by="region",
     )
     est = est.sort_values("energy_twh_best", ascending=False)
-    top = est.head(8)
-    rest = est.iloc[8:]
     src_cols = [f"{s}_share" for s in SOURCES if f"{s}_share" in est]
-    e = top.set_index("region")[src_cols].mul(top.set_index("region")["energy_twh_best"], axis=0)
-    if len(rest):
-        e.loc["remaining regions"] = rest[src_cols].mul(rest["energy_twh_best"], axis=0).sum()
-    e.columns = [c[: -len("_share")] for c in e.columns]
+    by_src = est.set_index("region")[src_cols].mul(
+        est.set_index("region")["energy_twh_best"], axis=0
+    )
+    by_src.columns = [c[: -len("_share")] for c in by_src.columns]
     ef = grid.emission_factors(FACTORS)
     ef.setdefault("curtailed_hydro", 0.0)
-    em = pd.Series({s: e[s].sum() * ef.get(s, np.nan) / 1e3 for s in e.columns})  # TWh*g/kWh/1e3=Mt
+    e, em, _ = flow_table(by_src, ctx.region_country, ef)
     sec = Section("flows")
     total_mt = float(est["emissions_mt_best"].sum())
+    china_mt = float(
+        est.loc[
+            est["region"].map(lambda r: _is_china(r, ctx.region_country)), "emissions_mt_best"
+        ].sum()
+    )
     sec.numbers = {
         "year": year,
         "energy": float(est["energy_twh_best"].sum()),
@@ -271,21 +394,46 @@ def section_flows(ctx: Context) -> Section:
         "emissions_from_sources": float(em.sum()),
         "coal_mt": float(em.get("coal", 0.0)),
         "coal_share_of_co2": float(em.get("coal", 0.0) / em.sum()) if em.sum() > 0 else np.nan,
-        "top_region": str(top.iloc[0]["region"]),
-        "top_region_mt": float(top.iloc[0]["emissions_mt_best"]),
+        "top_region": str(est.iloc[0]["region"]),
+        "top_region_mt": float(est.iloc[0]["emissions_mt_best"]),
+        "china_mt": china_mt,
+        "china_share_of_co2": china_mt / total_mt if total_mt > 0 else np.nan,
     }
     by_region = est[["region", "energy_twh_best", "emissions_mt_best", "intensity_g_per_kwh"]]
     sec.tables["regions"] = by_region.head(12).reset_index(drop=True)
+    full_em = pd.Series({s: by_src[s].sum() * ef.get(s, np.nan) / 1e3 for s in by_src.columns})
     sec.tables["sources"] = pd.DataFrame(
-        {"source": e.columns, "energy_twh": e.sum().to_numpy(), "emissions_mt": em.to_numpy()}
+        {
+            "source": by_src.columns,
+            "energy_twh": by_src.sum().to_numpy(),
+            "emissions_mt": full_em.to_numpy(),
+        }
     )
-    sec.figures["flows"] = figures.flow_diagram(e, em, year)
+    n = sec.numbers
+    sec.figures["flows"] = Fig(
+        lambda lang: figures.flow_diagram(e, em, lang),
+        lambda lang: figures.flow_plotly(e, em, lang),
+        {
+            "year": year,
+            "coal_mt": n["coal_mt"],
+            "coal_pct": 100 * n["coal_share_of_co2"],
+            "china_mt": china_mt,
+            "china_pct": 100 * n["china_share_of_co2"],
+        },
+    )
     return sec
 
 
 # ---------------------------------------------------------------- (e) BBCE
+#: The paper's published numbers (Jiang et al. 2021, abstract): China's no-intervention
+#: energy peaks in 2024 at 296.59 TWh/yr [S]. No other numeric point was published.
+PAPER_POINTS_TWH = {2024: 296.59}
+#: Last year of the cumulation for the policy ranking (docs/bbce.md section 4: Jan 2014-Dec 2029).
+PAPER_CUMULATION_END = 2029
+
+
 def section_bbce(ctx: Context) -> Section:
-    from hashcarbon import carbon
+    from hashcarbon import pipeline
     from hashcarbon.models import bbce
 
     runs = {s: bbce.run(s) for s in BBCE_SCENARIOS}
@@ -299,7 +447,7 @@ def section_bbce(ctx: Context) -> Section:
         if "carbon_flow_mt" not in f:
             f["carbon_flow_mt"] = f["emissions_mt"]
     pk = {s: bbce.peak(ds) for s, ds in runs.items()}
-    country = carbon.estimate(
+    country = pipeline.estimate(
         method="cbeci-v1",
         price_usd_per_kwh=PRICE,
         start="2014-01-01",
@@ -364,8 +512,69 @@ def section_bbce(ctx: Context) -> Section:
         ]
     )
     sec.tables["forecast_vs_estimate"] = comp
-    sec.figures["bbce_series"] = figures.small_multiples(series, names, units)
-    sec.figures["bbce_vs_estimate"] = figures.model_vs_estimate(comp)
+    # The reading behind the headline, and the physically plausible one beside it
+    # (docs/bbce.md section 3: the calibrated PUE is below the physical bound 1).
+    pue = float(np.asarray(ds0["pue"]).ravel()[0]) if "pue" in ds0 else np.nan
+    ds_pue1 = bbce.run("bbce-bm", params={"pue": 1.0})
+    pk1 = bbce.peak(ds_pue1)
+    plaus = pd.DataFrame(bbce.to_records(ds_pue1, "year"))
+    plaus["year"] = plaus["period"].astype(int)
+    plaus = plaus[plaus["year"].isin(comp["year"])][["year", "energy_twh"]]
+
+    def cum(frame: pd.DataFrame) -> float:
+        yrs = frame["period"].astype(int)
+        return float(frame.loc[yrs <= PAPER_CUMULATION_END, "emissions_mt"].sum())
+
+    bm_cum = cum(series["bbce-bm"])
+    from hashcarbon import data
+
+    net = data.network()
+    hr_obs = net[pd.to_datetime(net["date"]).dt.year == peak_year]["hashrate_ehs"].mean()
+    hr_mod = bm.loc[bm["year"] == peak_year, "hashrate_ehs"]
+    sec.numbers.update(
+        {
+            "pue": pue,
+            "ma_over_bm": cum(series["bbce-ma"]) / bm_cum,
+            "sr_over_bm": cum(series["bbce-sr"]) / bm_cum,
+            "ct_over_bm": cum(series["bbce-ct"]) / bm_cum,
+            "pue1_peak_year": int(pk1["year"][0]),
+            "pue1_peak_twh": float(pk1["energy_twh"][0]),
+            "hr_model_at_peak": float(hr_mod.iloc[0]) if len(hr_mod) else np.nan,
+            "hr_obs_at_peak": float(hr_obs) if np.isfinite(hr_obs) else np.nan,
+            "cum_end": PAPER_CUMULATION_END,
+        }
+    )
+    sec.tables["peaks"] = pd.concat(
+        [
+            sec.tables["peaks"],
+            pd.DataFrame(
+                [
+                    {
+                        "scenario": "bbce-bm (pue=1.0)",
+                        "peak_year": int(pk1["year"][0]),
+                        "peak_energy_twh": float(pk1["energy_twh"][0]),
+                        "emissions_at_peak_mt": float(pk1["emissions_mt"][0]),
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    names_ = names
+    sec.figures["bbce_series"] = Fig(
+        lambda lang: figures.small_multiples(series, names_, units, lang),
+        numbers={"ma_over_bm": sec.numbers["ma_over_bm"], "peak_year": peak_year},
+    )
+    sec.figures["bbce_vs_estimate"] = Fig(
+        lambda lang: figures.model_vs_estimate(comp, plaus, PAPER_POINTS_TWH, lang),
+        numbers={
+            "peak_year": peak_year,
+            "peak_twh": sec.numbers["peak_twh"],
+            "pue1_peak_year": sec.numbers["pue1_peak_year"],
+            "pue1_peak_twh": sec.numbers["pue1_peak_twh"],
+            "project": sec.numbers["project_at_peak"],
+        },
+    )
     return sec
 
 
@@ -379,6 +588,14 @@ def world_model():
     if not all(hasattr(mod, a) for a in ("run", "compare")):
         return None
     return mod
+
+
+#: Years between which the report states the fall of every scenario's median (section f).
+DROP_FROM, DROP_TO = 2025, 2030
+
+
+def _unit(unit: str, lang: str) -> str:
+    return figures.scale(unit, lang, browser=True)[1]
 
 
 def fan(ds, var: str = "emissions_mt", last_year: int = 2030) -> pd.DataFrame:
@@ -441,8 +658,27 @@ def policy_section(datasets: dict[str, Any], comparison: pd.DataFrame) -> Sectio
     if len(ban):
         sec.numbers["ban_delta_mt"] = float(ban["delta_emissions_mt"].iloc[0])
         sec.numbers["ban_delta_share"] = float(ban["delta_emissions_share"].iloc[0])
-    sec.figures["policy_emissions"] = figures.fan_chart(fans_e, "emissions_mt", "Mt CO2e/yr")
-    sec.figures["policy_energy"] = figures.fan_chart(fans_i, "energy_twh", "TWh/yr")
+    drops = {}
+    for s, f in fans_e.items():
+        v = f.set_index("year")["emissions_mt_p50"]
+        if DROP_FROM in v.index and DROP_TO in v.index and v[DROP_FROM] > 0:
+            drops[s] = 1 - v[DROP_TO] / v[DROP_FROM]
+    if drops:
+        sec.numbers["drop_min_pct"] = 100 * min(drops.values())
+        sec.numbers["drop_max_pct"] = 100 * max(drops.values())
+        sec.numbers["drop_from"], sec.numbers["drop_to"] = DROP_FROM, DROP_TO
+    sec.numbers["price_path"] = str(ds0.attrs.get("price_path", ""))
+    take = {k: sec.numbers[k] for k in ("drop_min_pct", "drop_max_pct") if k in sec.numbers}
+    take |= {"drop_from": DROP_FROM, "drop_to": DROP_TO, "n_runs": sec.numbers["n_runs"]}
+    sec.figures["policy_emissions"] = Fig(
+        lambda lang: figures.fan_chart(fans_e, "emissions_mt", _unit("Mt", lang), lang),
+        lambda lang: figures.fan_plotly(fans_e, "emissions_mt", _unit("Mt", lang), lang),
+        take,
+    )
+    sec.figures["policy_energy"] = Fig(
+        lambda lang: figures.fan_chart(fans_i, "energy_twh", _unit("TWh", lang), lang),
+        numbers=take,
+    )
     sec.tables["_fans"] = pd.concat(
         [f.assign(scenario=s) for s, f in fans_e.items()], ignore_index=True
     )
@@ -463,7 +699,44 @@ def section_policy(ctx: Context) -> Section:
     )
     ctx.world["datasets"] = datasets
     sec = policy_section(datasets, comparison)
+    sec.numbers.update(revenue_change(DROP_FROM, DROP_TO))
     return sec
+
+
+def revenue_change(year_from: int, year_to: int) -> dict[str, float]:
+    """Miners' revenue per block in ``year_to`` under the world model's driftless price,
+    against ``year_from`` as observed [-].
+
+    ``year_to`` revenue = (subsidy after the next halving + mean fees per block of the last
+    365 days) x mean BTC price of the last data month; ``year_from`` = observed mean of
+    (subsidy + fees) per block x price. Returns ``rev_ratio`` and ``price_change``.
+    """
+    from hashcarbon import data
+    from hashcarbon.chain import HALVINGS
+
+    net = data.network()
+    net = net.assign(date=pd.to_datetime(net["date"]))
+    yr = net[net["date"].dt.year == year_from]
+    if not len(yr):
+        return {}
+    rev_from = float(((yr["subsidy_btc"] + yr["fees_btc"]) / yr["blocks"] * yr["btc_usd"]).mean())
+    last = net[net["date"] >= net["date"].max() - pd.Timedelta(days=365)]
+    fees_pb = float(last["fees_btc"].sum() / last["blocks"].sum())
+    month = net[net["date"].dt.to_period("M") == net["date"].max().to_period("M")]
+    if len(month) < 28:  # a partial last month: use the last full one
+        prev = net["date"].max().to_period("M") - 1
+        month = net[net["date"].dt.to_period("M") == prev]
+    price_last = float(month["btc_usd"].mean())
+    halvings_after = sum(
+        1 for y in range(year_from + 1, year_to + 1) if y % 4 == 0
+    )  # [I] every 4 yr
+    subsidy_to = float(HALVINGS["subsidy_btc"].iloc[-1]) / 2**halvings_after
+    rev_to = (subsidy_to + fees_pb) * price_last
+    return {
+        "rev_ratio_pct": 100 * rev_to / rev_from,
+        "price_change_pct": 100 * (price_last / float(yr["btc_usd"].mean()) - 1),
+        "price_month": f"{month['date'].iloc[0]:%Y-%m}",
+    }
 
 
 # ---------------------------------------------------------------- (h) provenance

@@ -1,0 +1,17 @@
+"""One report (both languages, 4 world runs) shared by the report tests of a session."""
+
+from __future__ import annotations
+
+import pytest
+
+RUNS = 4
+
+
+@pytest.fixture(scope="session")
+def report_dir(tmp_path_factory):
+    from hashcarbon.report import build
+
+    out = tmp_path_factory.mktemp("rep") / "report"
+    paths = build.build_report(out, lang="both", runs=RUNS, seed=7)
+    assert [p.name for p in paths] == ["report.html", "report.zh.html"]
+    return out
