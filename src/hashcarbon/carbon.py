@@ -41,6 +41,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError
 
 #: Sources that count as sustainable (Cambridge: hydro, nuclear, wind, solar, other renewables). [-]
@@ -257,7 +258,12 @@ def sustainable_share(mix, sources: Sequence[str], which: str = "sustainable") -
         raise InputError(f"which: expected 'sustainable' or 'renewable', got {which!r}")
     keep = SUSTAINABLE_SOURCES if which == "sustainable" else RENEWABLE_SOURCES
     mask = np.array([s in keep for s in sources], dtype=float)
-    return np.asarray(mix, dtype=float) @ mask
+    m = np.asarray(mix, dtype=float)
+    if m.shape[-1:] != mask.shape:
+        raise InputError(
+            f"sources: expected one name per mix column ({m.shape[-1]}), got {len(mask)}"
+        )
+    return m @ mask
 
 
 # ---------------------------------------------------------------------------
@@ -768,3 +774,7 @@ def estimate(
         "share": "1",
     }
     return res
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals())

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import DataError, InputError, ParameterError
 from hashcarbon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
 
@@ -1170,3 +1171,7 @@ def estimate(
     )
     prov["freq"] = freq
     return to_dataset(result, **prov)
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

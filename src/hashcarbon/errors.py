@@ -7,15 +7,11 @@ stderr and exit code 2; any other exception is a bug.
 Each subclass also derives from the matching built-in exception, so callers
 may catch either the project's class or the built-in one:
 
-==================  ===========================  ===============================
-class               also a                       raised for
-==================  ===========================  ===============================
-``InputError``      ``ValueError``               a bad argument or CLI option
-``ParameterError``  ``ValueError``               an unknown or invalid parameter
-``ScenarioError``   ``ValueError``               a bad scenario file or field
-``DataError``       ``ValueError``, ``OSError``  a missing or damaged data table
-``OutputError``     ``OSError``                  an output path that cannot be written
-==================  ===========================  ===============================
+* ``InputError`` (a ``ValueError``): a bad argument or CLI option;
+* ``ParameterError`` (an ``InputError``): an unknown or invalid model parameter;
+* ``ScenarioError`` (a ``ValueError``): a bad scenario file or field;
+* ``DataError`` (a ``ValueError`` and an ``OSError``): a missing or damaged data table;
+* ``OutputError`` (an ``OSError``): an output path that cannot be written, a full disk.
 
 Examples
 --------
@@ -64,8 +60,8 @@ class ScenarioError(HashcarbonError, ValueError):
     """A scenario file or scenario field is invalid."""
 
 
-class ParameterError(HashcarbonError, ValueError):
-    """An unknown model parameter name or an invalid parameter value."""
+class ParameterError(InputError):
+    """An unknown model parameter name or an invalid parameter value (a kind of InputError)."""
 
 
 class _OSErrorFamily(HashcarbonError, OSError):

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError, ParameterError, ScenarioError
 
 #: Countries of Cambridge's mining map, in table order, with ISO 3166-1 alpha-3 codes.
@@ -658,3 +659,7 @@ __all__ = [
     "scale_remaining",
     "seasonal_profile",
 ]
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError, ParameterError
 from hashcarbon.models.bbce import _data
 from hashcarbon.models.bbce._data import FIT_WINDOWS, N_MONTHS, model_months
@@ -413,6 +414,11 @@ def _calibrated_cached(closure_items: tuple) -> dict[str, float]:
     return calibrate(dict(closure_items)).values
 
 
+#: Largest ensemble :func:`run` accepts: results take about 34 kB per run (193 months x
+#: about 20 float64 variables, measured: 100 runs = 3.4 MB), so 100,000 runs ~ 3.2 GiB.
+MAX_RUNS = 100_000
+
+
 def run(
     scenario: str = "bbce-bm",
     params: Mapping[str, object] | None = None,
@@ -448,6 +454,11 @@ def run(
         )
     if not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
         raise InputError(f"n_runs: expected a positive integer, got {n_runs!r}")
+    if n_runs > MAX_RUNS:  # before allocating: about 34 kB of results per run
+        raise InputError(
+            f"n_runs: at most {MAX_RUNS:,} runs (memory limit), got {n_runs:,} "
+            f"(about {n_runs * 34e3 / 2**30:,.0f} GiB)"
+        )
     c = _check_closures(closures)
     overrides = dict(SCENARIOS[scenario])
     overrides.update(params or {})
@@ -759,3 +770,7 @@ def ensemble(
         ds[f"param_{n}"] = ("run", v)
     ds.attrs["perturbation"] = f"uniform +-{spread:.0%} on {', '.join(names)}"
     return ds
+
+
+# Argument checks by name and unit (hashcarbon._check); keep last.
+_check.guard(globals(), ["run"])
