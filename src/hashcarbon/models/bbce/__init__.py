@@ -41,7 +41,7 @@ import pandas as pd
 import xarray as xr
 
 from hashcarbon import _check
-from hashcarbon.errors import InputError, ParameterError
+from hashcarbon.errors import DataError, InputError, ParameterError
 from hashcarbon.models.bbce import _data
 from hashcarbon.models.bbce._data import FIT_WINDOWS, N_MONTHS, model_months
 
@@ -137,8 +137,11 @@ PRESET_PATH = Path(__file__).resolve().parent.parent / "bbce_presets" / "calibra
 def _load_preset() -> dict:
     if not PRESET_PATH.exists():  # only while the preset is being generated
         return {"parameters": {}}
-    with PRESET_PATH.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with PRESET_PATH.open("rb") as fh:
+            return tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataError(f"{PRESET_PATH.name}: BBCE preset is damaged ({exc})") from None
 
 
 def _parameters(values: Mapping[str, float]) -> dict[str, Parameter]:
