@@ -30,6 +30,7 @@ import inspect
 import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -259,7 +260,9 @@ def _check_date_array(where: str, name: str, value: Any) -> None:
             if _is_bool(v) or (isinstance(v, (int, float, np.number)) and not pd.isna(v)):
                 raise ValueError("bare number")
         try:
-            idx = pd.DatetimeIndex(pd.to_datetime(values))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+                idx = pd.DatetimeIndex(pd.to_datetime(values))
         except ValueError:  # e.g. "2024-04-20" beside "2024-04-20 01:00"
             idx = pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
     except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
