@@ -52,15 +52,19 @@ def test_scenario_files_never_traceback(case, case_dir, tally):
         raise
     except ScenarioError as exc:
         row["rejected"] += 1
-        msg = str(exc)
-        assert "\n" not in msg and msg.startswith(str(path)), msg
-        return
-    except HashcarbonError:
+        message = str(exc)
+    except HashcarbonError as exc:
         row["rejected"] += 1
-        return
+        message = f"{path}: {exc}"
     except Exception:
         row["tracebacks"] += 1
         raise
+    else:
+        message = None
+    if message is not None:
+        assert "\n" not in message
+        assert message.startswith(str(path)), message
+        return
     row["accepted"] += 1
     assert isinstance(scen, Scenario)
     raw = tomllib.loads(text)
