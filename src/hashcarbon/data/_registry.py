@@ -118,7 +118,14 @@ def _read_validated(path_str: str, mtime_ns: int, name: str) -> pd.DataFrame:
     path = Path(path_str)
     try:
         frame = pd.read_csv(path, dtype=spec.dtypes or None, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        ValueError,
+        TypeError,  # "cannot safely cast non-equivalent float64 to int64" (a dtype clash)
+        OverflowError,
+    ) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise DataError(f"{path.name}: cannot be read as CSV ({first})") from None
     for col in spec.date_columns:
@@ -126,14 +133,21 @@ def _read_validated(path_str: str, mtime_ns: int, name: str) -> pd.DataFrame:
             raise DataError(f"{path.name}: column {col!r} is missing")
         try:
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
-        except (ValueError, TypeError) as err:
+        except (ValueError, TypeError, OverflowError) as err:
             raise DataError(
                 f"{path.name}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})"
             ) from None
     try:
         frame = spec.schema.validate(frame, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
-        raise DataError(_schema_error_message(path.name, err)) from None
+        try:
+            message = _schema_error_message(path.name, err)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            # e.g. a failure case whose row label is not a number
+            message = f"{path.name}: fails its schema ({str(err).splitlines()[0][:200]})"
+        raise DataError(message) from None
+    except (TypeError, ValueError, OverflowError) as err:  # a check that cannot run on bad cells
+        raise DataError(f"{path.name}: fails its schema ({type(err).__name__}: {err})") from None
     return frame
 
 
