@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import signal
 import sys
 
 import typer
@@ -63,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     (exit 130) each become one line on stderr; anything else is a bug and shows a
     traceback.
     """
+    # From here on Ctrl-C raises KeyboardInterrupt, so writers remove their temp files
+    # (``hashcarbon.__main__`` exits at once on a Ctrl-C during the imports before).
+    if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_while_starting":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = app(args=argv, prog_name="hashcarbon", standalone_mode=False)
     except HashcarbonError as err:
@@ -85,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno == errno.EPIPE:  # `hashcarbon ... | head`
             return 1
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        _say(f"{where}{exc.strerror or type(exc).__name__}")
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            # every writer goes through a temporary file and a rename
+            reason += "; no output was replaced (the previous output is kept)"
+        _say(f"{where}{reason}")
         return 1
     except Exception as exc:
         # Click's exceptions (bundled inside Typer in recent versions) carry
