@@ -57,7 +57,7 @@ _WHOLE = {
     "dry_anchor_month": (1, 12),
     "peak_month": (1, 12),
     "wet_end_month": (1, 12),
-    "n_runs": (1, 10**7),
+    "n_runs": (1, 2**40),  # the models check their own memory limits
     "seed": (0, 2**63 - 1),
 }
 #: Numeric arguments that may also be a dict of numbers (by region, source, ...).

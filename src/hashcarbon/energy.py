@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon import _check
+from hashcarbon import dates as _dates
 from hashcarbon.errors import DataError, InputError, ParameterError
 from hashcarbon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
 
@@ -1156,10 +1157,10 @@ def estimate(
             f"{', manufacturer rows only' if manufacturer_only else ''}"
             f"; {hw.attrs.get('dropped', 0)} rows dropped)"
         )
-    if start is not None:
-        daily = daily[daily["date"] >= pd.Timestamp(start)]
+    if start is not None:  # 2021 is the year 2021 (not 2,021 ns after 1970): hashcarbon.dates
+        daily = daily[daily["date"] >= _dates.first_day(start, "start")]
     if end is not None:
-        daily = daily[daily["date"] <= pd.Timestamp(end)]
+        daily = daily[daily["date"] <= _dates.last_day(end, "end")]
     if daily.empty:
         raise InputError(f"start, end: no data between {start} and {end}")
     daily = daily.reset_index(drop=True)
