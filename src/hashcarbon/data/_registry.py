@@ -100,11 +100,7 @@ def _schema_error_message(filename: str, err: Exception) -> str:
         val = row.get("failure_case")
         idx = None if idx is None or pd.isna(idx) else int(idx)
         val = val.item() if hasattr(val, "item") else val
-        example = (
-            f" (first failure: row {idx}, value {val!r})"
-            if idx is not None
-            else f" (value {val!r})"
-        )
+        example = f" (first failure: row {idx}, value {val!r})" if idx is not None else f" (value {val!r})"
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     reason = reason.split(". Columns in dataframe")[0]
     if check is not None and not isinstance(check, str):
