@@ -105,6 +105,10 @@ def pytest_terminal_summary(terminalreporter):
     ]
     terminalreporter.write_line("surface".ljust(16) + "".join(c.rjust(17) for c in cols))
     for surface, row in sorted(TALLY.items()):
+        if row.get("accepted_truncated"):
+            terminalreporter.write_line(
+                f"{surface}: {int(row['accepted_truncated'])} of the accepted were truncated"
+            )
         cells = "".join(
             (f"{row[c]:.1f}" if c == "seconds" else f"{int(row[c]):,}").rjust(17) for c in cols
         )
