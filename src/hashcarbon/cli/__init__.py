@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         # Click's exceptions (bundled inside Typer in recent versions) carry
         # ``format_message`` and ``exit_code``; usage errors exit with 2.
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `hashcarbon`, `hashcarbon data`
+            with contextlib.suppress(OSError):
+                typer.echo(exc.format_message(), err=True)
+            return int(getattr(exc, "exit_code", 2))
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             msg = " ".join(exc.format_message().split())
             ctx = getattr(exc, "ctx", None)
