@@ -11,7 +11,8 @@ may catch either the project's class or the built-in one:
 * ``ParameterError`` (an ``InputError``): an unknown or invalid model parameter;
 * ``ScenarioError`` (a ``ValueError``): a bad scenario file or field;
 * ``DataError`` (a ``ValueError`` and an ``OSError``): a missing or damaged data table;
-* ``OutputError`` (an ``OSError``): an output path that cannot be written, a full disk.
+* ``OutputError`` (an ``OSError`` and an ``InputError``): an output path that cannot be
+  written, a full disk.
 
 Examples
 --------
@@ -81,5 +82,9 @@ class DataError(_OSErrorFamily, ValueError):
     """A data table is missing, corrupted or fails its schema."""
 
 
-class OutputError(_OSErrorFamily):
-    """An output path cannot be written (read-only, a directory, a device, disk full, ...)."""
+class OutputError(_OSErrorFamily, InputError):
+    """An output path cannot be written (read-only, a directory, a device, disk full, ...).
+
+    An :class:`OSError` (with ``errno``), and an :class:`InputError` since the path is
+    the user's input.
+    """

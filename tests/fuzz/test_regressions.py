@@ -68,6 +68,7 @@ def test_error_family_subclasses_builtins():
     assert issubclass(DataError, OSError)
     assert issubclass(DataError, ValueError)
     assert issubclass(OutputError, OSError)
+    assert issubclass(OutputError, InputError)
     assert str(OutputError("a\nb")) == "a b"
 
 
