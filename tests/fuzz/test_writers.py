@@ -189,7 +189,9 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, after_s):
     if code == 0:  # finished before the signal: a complete output
         assert (tmp_path / "x.csv").read_bytes().endswith(b"\n")
     else:
-        assert code == 130, err
+        # 130, or killed by SIGINT (-2: what a shell also shows as 130) when the signal lands
+        # while the interpreter is shutting down after the one-line message
+        assert code in (130, -signal.SIGINT), err
         assert len(lines) == 1, err
         assert "interrupted" in lines[0]
         assert (tmp_path / "x.csv").read_bytes() == PREVIOUS
@@ -200,7 +202,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, after_s):
 def test_ctrl_c_report_exits_non_zero(tmp_path):
     """``timeout --preserve-status -s INT 3 hashcarbon report --out R --runs 2`` exited 0."""
     code, err = _interrupt(["report", "--out", "R", "--runs", "2", "--quiet"], tmp_path, 3.0)
-    assert code == 130, err
+    assert code in (130, -signal.SIGINT), err
     assert len([x for x in err.splitlines() if x.strip()]) == 1, err
     assert not (tmp_path / "R").exists()
     assert temp_leftovers(tmp_path) == []
