@@ -41,7 +41,8 @@ from pydantic import (
     model_validator,
 )
 
-from hashcarbon.errors import ScenarioError
+from hashcarbon import dates
+from hashcarbon.errors import InputError, ScenarioError
 
 __all__ = [
     "BUILTIN_DIR",
@@ -58,23 +59,19 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def _to_month(value: Any) -> str:
-    """Normalise a date given as ``YYYY-MM``, ``YYYY-MM-DD`` or a TOML date to ``YYYY-MM-DD``."""
+    """Normalise a date (``2021``, ``2021-06``, ``2021-06-09`` or a TOML date) to ``YYYY-MM-DD``.
+
+    Parsed by :mod:`hashcarbon.dates` (bounds 2009-01 to 2050-12); a ``ValueError`` (an
+    ``InputError``) becomes the field's one-line message.
+    """
     if isinstance(value, _dt.datetime):
         value = value.date()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and 1900 < value < 2200:
-        return f"{value:04d}-01-01"
-    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+    if isinstance(value, str) and not _DATE_RE.match(value.strip()) and not value.strip().isdigit():
         raise ValueError(f"expected a date such as 2021-06 or 2021-06-09, got {value!r}")
-    text = value.strip()
-    if len(text) == 7:
-        text += "-01"
     try:
-        _dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"expected a valid calendar date, got {value!r}") from exc
-    return text
+        return f"{dates.first_day(value, 'date'):%Y-%m-%d}"
+    except InputError as exc:
+        raise ValueError(str(exc).removeprefix("date: ")) from None
 
 
 class _Strict(BaseModel):
