@@ -189,8 +189,10 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, after_s):
     if code == 0:  # finished before the signal: a complete output
         assert (tmp_path / "x.csv").read_bytes().endswith(b"\n")
     else:
-        # 130, or killed by SIGINT (-2: what a shell also shows as 130) when the signal lands
-        # while the interpreter is shutting down after the one-line message
+        # 130, or death by SIGINT (-2, which a shell also shows as 130): CPython 3.11 marks a
+        # KeyboardInterrupt raised inside exec() of a string (dataclasses and typer build
+        # methods that way while the command's modules load) as "unhandled" even when it is
+        # caught, and re-raises SIGINT at exit - after our one-line message and cleanup.
         assert code in (130, -signal.SIGINT), err
         assert len(lines) == 1, err
         assert "interrupted" in lines[0]
