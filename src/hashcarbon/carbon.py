@@ -40,6 +40,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError
 from hashcarbon.vocabulary import (
     CURTAILED_SOURCE,
@@ -251,7 +252,12 @@ def sustainable_share(mix, sources: Sequence[str], which: str = "sustainable") -
         raise InputError(f"which: expected 'sustainable' or 'renewable', got {which!r}")
     keep = SUSTAINABLE_SOURCES if which == "sustainable" else RENEWABLE_SOURCES
     mask = np.array([s in keep for s in sources], dtype=float)
-    return np.asarray(mix, dtype=float) @ mask
+    m = np.asarray(mix, dtype=float)
+    if m.shape[-1:] != mask.shape:
+        raise InputError(
+            f"sources: expected one name per mix column ({m.shape[-1]}), got {len(mask)}"
+        )
+    return m @ mask
 
 
 # --------------------------------------------------------------------------- surveys
@@ -344,3 +350,7 @@ def __getattr__(name: str):
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'hashcarbon.carbon' has no attribute {name!r}")
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals())

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError
 from hashcarbon.units import (
     BLOCK_INTERVAL_S,
@@ -606,3 +607,7 @@ __all__ = [
     "subsidy_sat",
     "total_supply_btc",
 ]
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

@@ -52,6 +52,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
+from hashcarbon import dates as _dates
 from hashcarbon.errors import DataError, InputError, ParameterError
 from hashcarbon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
 from hashcarbon.vocabulary import ESTIMATOR_METHODS
@@ -1327,10 +1329,10 @@ def estimate(
             f"{', manufacturer rows only' if manufacturer_only else ''}"
             f"; {hw.attrs.get('dropped', 0)} rows dropped)"
         )
-    if start is not None:
-        daily = daily[daily["date"] >= pd.Timestamp(start)]
+    if start is not None:  # 2021 is the year 2021 (not 2,021 ns after 1970): hashcarbon.dates
+        daily = daily[daily["date"] >= _dates.first_day(start, "start")]
     if end is not None:
-        daily = daily[daily["date"] <= pd.Timestamp(end)]
+        daily = daily[daily["date"] <= _dates.last_day(end, "end")]
     if daily.empty:
         raise InputError(f"start, end: no data between {start} and {end}")
     daily = daily.reset_index(drop=True)
@@ -1342,3 +1344,7 @@ def estimate(
     )
     prov["freq"] = freq
     return to_dataset(result, **prov)
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError, ParameterError, ScenarioError
 from hashcarbon.vocabulary import CHINA_PROFILE_REGIONS, MAP_COUNTRIES
 
@@ -849,3 +850,7 @@ __all__ = [
     "scale_remaining",
     "seasonal_profile",
 ]
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

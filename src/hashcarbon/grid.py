@@ -44,6 +44,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.data import load_table
 from hashcarbon.data._registry import data_dir, get_spec
 from hashcarbon.errors import InputError, ParameterError
@@ -999,3 +1000,7 @@ __all__ = [
     "us_state_shares",
     "world_coefficient",
 ]
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hashcarbon import _check
 from hashcarbon.errors import InputError
 from hashcarbon.units import J_PER_KWH, SECONDS_PER_DAY
 
@@ -341,3 +342,7 @@ __all__ = [
     "frontier_efficiency_j_per_th",
     "profitable",
 ]
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals(), __all__)

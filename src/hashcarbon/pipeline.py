@@ -45,7 +45,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hashcarbon import vocabulary
+from hashcarbon import _check, vocabulary
 from hashcarbon.carbon import (
     curtailed_fraction,
     emissions_mt,
@@ -1558,3 +1558,7 @@ def survey_decomposition(
         "share": "1",
     }
     return out
+
+
+# Argument checks by name and unit (one line naming the argument); keep last.
+_check.guard(globals())

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,8 @@ from pydantic import (
     model_validator,
 )
 
-from hashcarbon.errors import ScenarioError
+from hashcarbon import dates
+from hashcarbon.errors import InputError, ScenarioError
 
 __all__ = [
     "BUILTIN_DIR",
@@ -57,27 +59,25 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def _to_month(value: Any) -> str:
-    """Normalise a date given as ``YYYY-MM``, ``YYYY-MM-DD`` or a TOML date to ``YYYY-MM-DD``."""
+    """Normalise a date (``2021``, ``2021-06``, ``2021-06-09`` or a TOML date) to ``YYYY-MM-DD``.
+
+    Parsed by :mod:`hashcarbon.dates` (bounds 2009-01 to 2050-12); a ``ValueError`` (an
+    ``InputError``) becomes the field's one-line message.
+    """
     if isinstance(value, _dt.datetime):
         value = value.date()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and 1900 < value < 2200:
-        return f"{value:04d}-01-01"
-    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+    if isinstance(value, str) and not _DATE_RE.match(value.strip()) and not value.strip().isdigit():
         raise ValueError(f"expected a date such as 2021-06 or 2021-06-09, got {value!r}")
-    text = value.strip()
-    if len(text) == 7:
-        text += "-01"
     try:
-        _dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"expected a valid calendar date, got {value!r}") from exc
-    return text
+        return f"{dates.first_day(value, 'date'):%Y-%m-%d}"
+    except InputError as exc:
+        raise ValueError(str(exc).removeprefix("date: ")) from None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a TOML ``true`` is not the number 1.0 and ``"0.5"`` is not 0.5 (ints are
+    # still floats); dates are normalised by the ``mode="before"`` validators.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ScenarioMeta(_Strict):
@@ -275,17 +275,28 @@ def _one_line(where: str, exc: ValidationError) -> str:
         msg = "unknown field"
     if err.get("type") == "missing":
         msg = "required field is missing"
+    elif err.get("type", "").endswith(("_type", "_parsing")) and isinstance(
+        err.get("input"), (bool, int, float, str)
+    ):
+        shown = repr(err["input"]).replace("True", "true").replace("False", "false")
+        msg = f"{msg} (got {shown[:40]})"
     extra = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     return f"{where}: {field}: {msg}{extra}"
 
 
-def parse_scenario(data: dict[str, Any], where: str = "scenario") -> Scenario:
-    """Validate a scenario given as a dict (the parsed TOML); raise a one-line ScenarioError."""
+def parse_scenario(
+    data: dict[str, Any], where: str = "scenario", folder: Path | None = None
+) -> Scenario:
+    """Validate a scenario given as a dict (the parsed TOML); raise a one-line ScenarioError.
+
+    ``folder`` is the directory of the file the dict came from: ``extends = "x.toml"``
+    is looked up there (and nowhere else); without it only built-in names are allowed.
+    """
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: expected a table of scenario fields")
     own = data.get("policy")
     n_own = len(own) if isinstance(own, list) else 0
-    data = _merge_extends(data, where)
+    data = _merge_extends(data, where, folder=folder)
     merged = data.get("policy")
     n_base = (len(merged) - n_own) if isinstance(merged, list) else 0
 
@@ -299,6 +310,8 @@ def parse_scenario(data: dict[str, Any], where: str = "scenario") -> Scenario:
 
     try:
         scen = Scenario.model_validate(data)
+    except RecursionError:
+        raise ScenarioError(f"{where}: nested too deeply") from None
     except ValidationError as exc:
         raise ScenarioError(renumber(_one_line(where, exc))) from None
     except (TypeError, ValueError) as exc:  # defensive: never a traceback for user input
@@ -339,27 +352,97 @@ def builtin_names() -> list[str]:
     )
 
 
+#: Largest scenario file read. [bytes]  (The built-in files are under 10 kB.)
+MAX_FILE_BYTES = 1_000_000
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,79}$")
+
+
+def _read_text(path: Path, where: str) -> str:
+    """Read a user's scenario file: a regular file (never a FIFO or device), at most 1 MB."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ScenarioError(f"{where}: file not found") from None
+    except OSError as exc:
+        raise ScenarioError(f"{where}: cannot read file ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise ScenarioError(f"{where}: {kind}; expected a .toml file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{where}: file is too large ({st.st_size:,} bytes; at most 1 MB)")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{where}: cannot read file ({type(exc).__name__})") from None
+
+
+def _parse_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: not valid TOML (nested too deeply)") from None
+
+
 def _read_builtin(name: str, where: str) -> dict[str, Any]:
     res = resources.files("hashcarbon") / BUILTIN_DIR / f"{name}.toml"
     if not res.is_file():
         raise ScenarioError(f"{where}: scenario.extends: unknown built-in scenario {name!r}")
-    try:
-        return tomllib.loads(res.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}.toml: not valid TOML ({exc})") from None
+    return _parse_toml(res.read_text(encoding="utf-8"), f"{name}.toml")
 
 
-def _merge_extends(data: dict[str, Any], where: str, depth: int = 0) -> dict[str, Any]:
+def _resolve_extends(
+    base_name: Any, where: str, folder: Path | None
+) -> tuple[dict, str, Path | None]:
+    """Read the scenario named by ``extends``: a built-in name or a file beside ``where``.
+
+    Only two places are searched: the built-in scenarios of the package and, for a
+    name ending in ``.toml``, the directory of the file that says ``extends``.  Absolute
+    paths and paths that leave that directory (``../``) are refused.
+    """
+    if not isinstance(base_name, str):
+        raise ScenarioError(f"{where}: scenario.extends: expected a built-in scenario name")
+    shown = base_name if len(base_name) <= 60 else base_name[:57] + "..."
+    if base_name.endswith(".toml") and folder is not None:
+        rel = Path(base_name)
+        if len(base_name) > 255:
+            raise ScenarioError(f"{where}: scenario.extends: file name is too long ({shown!r})")
+        if rel.is_absolute() or ".." in rel.parts:
+            raise ScenarioError(
+                f"{where}: scenario.extends: {shown!r} is outside the directory of {where} "
+                "(extends may name a built-in scenario or a .toml file in that directory)"
+            )
+        path = folder / rel
+        return _parse_toml(_read_text(path, str(path)), str(path)), str(path), folder
+    if not _NAME_RE.match(base_name) or ".." in base_name:
+        raise ScenarioError(
+            f"{where}: scenario.extends: {shown!r} is not a built-in scenario name "
+            "(extends may name a built-in scenario"
+            + (" or a .toml file in the same directory)" if folder is not None else ")")
+        )
+    return _read_builtin(base_name, where), f"{base_name}.toml", None
+
+
+def _merge_extends(
+    data: dict[str, Any], where: str, depth: int = 0, folder: Path | None = None
+) -> dict[str, Any]:
     """Prepend the policies (and default the price and parameters) of ``scenario.extends``."""
     meta = data.get("scenario")
     if not isinstance(meta, dict) or not meta.get("extends"):
         return data
     if depth > 4:
         raise ScenarioError(f"{where}: scenario.extends: chain is too deep (max 4)")
-    base_name = meta["extends"]
-    if not isinstance(base_name, str):
-        raise ScenarioError(f"{where}: scenario.extends: expected a built-in scenario name")
-    base = _merge_extends(_read_builtin(base_name, where), f"{base_name}.toml", depth + 1)
+    raw, base_where, base_folder = _resolve_extends(meta["extends"], where, folder)
+    if not isinstance(raw.get("scenario"), dict) or (
+        base_folder is None and base_where.startswith("_") and not raw.get("policy")
+    ):
+        # an empty or truncated base would silently drop the policies it should share
+        raise ScenarioError(
+            f"{base_where}: extended by {where}: the file is empty or damaged "
+            "(no [scenario] table or no [[policy]] tables)"
+        )
+    base = _merge_extends(raw, base_where, depth + 1, base_folder)
     out = dict(data)
     pol = data.get("policy", [])
     base_pol = base.get("policy", [])
@@ -380,17 +463,25 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
     Raises
     ------
     ScenarioError
-        The name is unknown, the file cannot be read or parsed, or a field is invalid
-        (one line naming the file and the field).
+        The name is unknown, the file cannot be read or parsed (a FIFO, a device, a
+        directory, over 1 MB, nested too deeply), ``extends`` points outside the built-in
+        scenarios and the file's own directory, or a field is invalid (one line naming the
+        file and the field).
     """
     if isinstance(scenario, Scenario):
         return scenario
+    if not isinstance(scenario, (str, Path)):
+        raise ScenarioError(
+            f"scenario: expected a built-in name, a .toml path or a Scenario, "
+            f"got {type(scenario).__name__}"
+        )
+    folder = None
     if isinstance(scenario, str) and not scenario.endswith(".toml") and "/" not in scenario:
-        folder = resources.files("hashcarbon") / BUILTIN_DIR
-        res = folder / f"{scenario}.toml"
-        if not res.is_file():
+        res = resources.files("hashcarbon") / BUILTIN_DIR / f"{scenario}.toml"
+        if not _NAME_RE.match(scenario) or scenario.startswith("_") or not res.is_file():
+            shown = scenario if len(scenario) <= 60 else scenario[:57] + "..."
             raise ScenarioError(
-                f"scenario {scenario!r}: unknown built-in scenario "
+                f"scenario {shown!r}: unknown built-in scenario "
                 f"(expected one of {', '.join(builtin_names())} or a path to a .toml file)"
             )
         text = res.read_text(encoding="utf-8")
@@ -398,14 +489,10 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
     else:
         path = Path(scenario)
         where = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ScenarioError(f"{where}: file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"{where}: cannot read file ({type(exc).__name__})") from None
+        text = _read_text(path, where)
+        folder = path.parent
+    data = _parse_toml(text, where)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{where}: not valid TOML ({exc})") from None
-    return parse_scenario(data, where)
+        return parse_scenario(data, where, folder=folder)
+    except RecursionError:
+        raise ScenarioError(f"{where}: nested too deeply") from None

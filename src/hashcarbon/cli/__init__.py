@@ -2,11 +2,15 @@
 
 Each command lives in its own module and registers itself on :data:`app`.
 User-fixable errors (:class:`hashcarbon.errors.HashcarbonError`) become one
-line on stderr and exit code 2; anything else is a bug and shows a traceback.
+line on stderr and exit code 2 (other OS errors 1, Ctrl-C 130); anything else
+is a bug and shows a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import signal
 import sys
 
 import typer
@@ -63,29 +67,75 @@ def _register() -> None:
 _register()
 
 
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):  # stderr closed or full: the exit code still tells
+        typer.echo(f"error: {' '.join(str(message).split())}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point; returns the exit code."""
+    """Console-script entry point; returns the exit code.
+
+    The one error boundary of the command line: a :class:`HashcarbonError` (bad input, an
+    unwritable output, a full disk: exit 2), any other :class:`OSError` (exit 1) and Ctrl-C
+    (exit 130) each become one line on stderr; anything else is a bug and shows a
+    traceback.
+    """
+    # From here on Ctrl-C raises KeyboardInterrupt, so writers remove their temp files
+    # (``hashcarbon.__main__`` exits at once on a Ctrl-C during the imports before).
+    if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_while_starting":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        app(args=argv, prog_name="hashcarbon", standalone_mode=False)
+        rv = app(args=argv, prog_name="hashcarbon", standalone_mode=False)
     except HashcarbonError as err:
-        typer.echo(f"error: {err}", err=True)
+        _say(err)
         return 2
     except typer.Exit as exc:
-        return exc.exit_code
+        return _interrupted() if exc.exit_code == 130 else exc.exit_code
     except typer.Abort:
-        typer.echo("aborted", err=True)
+        _say("aborted")
+        return 1
+    except KeyboardInterrupt:
+        return _interrupted()
+    except RecursionError:
+        _say("input is nested too deeply")
+        return 2
+    except MemoryError:
+        _say("out of memory; try fewer --runs or a shorter period")
+        return 1
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # `hashcarbon ... | head`
+            return 1
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            # every writer goes through a temporary file and a rename
+            reason += "; no output was replaced (the previous output is kept)"
+        _say(f"{where}{reason}")
         return 1
     except Exception as exc:
         # Click's exceptions (bundled inside Typer in recent versions) carry
         # ``format_message`` and ``exit_code``; usage errors exit with 2.
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `hashcarbon`, `hashcarbon data`
+            with contextlib.suppress(OSError):
+                typer.echo(exc.format_message(), err=True)
+            return int(getattr(exc, "exit_code", 2))
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             msg = " ".join(exc.format_message().split())
             ctx = getattr(exc, "ctx", None)
             where = f"{ctx.command_path}: " if ctx is not None else ""
-            typer.echo(f"error: {where}{msg}", err=True)
+            _say(f"{where}{msg}")
             return int(exc.exit_code)
         raise
+    # In non-standalone mode Typer *returns* the exit code of a caught Ctrl-C (130) or
+    # of an explicit ``typer.Exit``; commands themselves return None.
+    if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
+        return _interrupted() if rv == 130 else rv
     return 0
+
+
+def _interrupted() -> int:
+    _say("interrupted (Ctrl-C); no output was written or the previous output is kept")
+    return 130
 
 
 def run() -> None:  # pragma: no cover - thin wrapper

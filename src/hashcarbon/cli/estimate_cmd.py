@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hashcarbon.cli import app
-from hashcarbon.cli._common import check_choice, end_of, parse_date
+from hashcarbon.cli._common import check_choice, check_out, end_of, parse_date
 from hashcarbon.cli._format import DEFAULT_COLUMNS, emit
 from hashcarbon.errors import InputError
 from hashcarbon.vocabulary import ACCOUNTINGS, CATALOGUES, FACTOR_SETS, FREQS
@@ -72,6 +72,7 @@ def estimate(
     check_choice("--format", fmt, ("table", "csv", "json"))
     if not price > 0 or price > 10:
         raise InputError(f"--price: expected a price in USD/kWh between 0 and 10, got {price!r}")
+    check_out(out)
     lo, hi = parse_date("--start", start), end_of("--end", end)
     if lo is not None and hi is not None and lo > hi:
         raise InputError(f"--start: {start} is after --end {end}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import typer
 
+from hashcarbon import dates
 from hashcarbon.cli import app
-from hashcarbon.cli._common import check_choice
+from hashcarbon.cli._common import check_choice, check_out, check_runs
 from hashcarbon.cli._format import DEFAULT_COLUMNS, emit, quiet_numpy, runs_note
 from hashcarbon.errors import ParameterError
 
@@ -68,23 +69,13 @@ WORLD_TABLE_COLUMNS = [
 
 
 def _write_netcdf(ds, out: str) -> None:
-    import json
+    from hashcarbon._io import write_netcdf
 
-    from hashcarbon._io import atomic_path
-
-    ds = ds.copy()
-    for key, value in list(ds.attrs.items()):
-        if not isinstance(value, (str, int, float)):
-            ds.attrs[key] = json.dumps(value, default=str)
-    with atomic_path(out) as tmp:
-        ds.to_netcdf(tmp, engine="h5netcdf")
+    write_netcdf(ds, out)
 
 
 def _check_runs(runs: int, seed: int) -> None:
-    if runs < 1 or runs > 100_000:
-        raise ParameterError(f"--runs: expected an integer from 1 to 100000, got {runs}")
-    if seed < 0:
-        raise ParameterError(f"--seed: expected an integer >= 0, got {seed}")
+    check_runs(runs, seed)
 
 
 @app.command("simulate")
@@ -118,6 +109,7 @@ def simulate(
     check_choice("--format", fmt, ("table", "csv", "json"))
     check_choice("--by", by, ("none", "region"))
     _check_runs(runs, seed)
+    check_out(out)
     nc = out is not None and out.endswith(".nc")
     if scenario.startswith("bbce-"):
         from hashcarbon.models import bbce
@@ -135,12 +127,12 @@ def simulate(
             frame = frame.drop(columns=["run"], errors="ignore")
         emit(frame, fmt, out, BBCE_TABLE_COLUMNS, columns)
         return
-    from hashcarbon.cli._common import parse_date
     from hashcarbon.models import world
 
     params, _ = parse_params(param, world.DEFAULTS, {})
-    lo = parse_date("--start", start)
-    hi = parse_date("--end", end)
+    lo = None if start is None else dates.first_month(start, "--start")
+    hi = None if end is None else dates.last_month(end, "--end")
+    dates.check_order(lo, hi, "--start", "--end")
     ds = world.run(scenario, start=lo, end=hi, n_runs=runs, seed=seed, parameters=params or None)
     if nc:
         _write_netcdf(ds, out)
@@ -173,8 +165,12 @@ def compare(
 
     check_choice("--format", fmt, ("table", "csv", "json"))
     _check_runs(runs, seed)
+    check_out(out)
     if len(scenarios) < 2:
         raise ParameterError("SCENARIOS: expected at least two scenarios to compare")
+    dates.check_order(
+        dates.first_month(start, "--start"), dates.last_month(end, "--end"), "--start", "--end"
+    )
     with quiet_numpy():
         frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
     typer.echo(f"{runs} run(s) per scenario, seed {seed}; deltas are taken run by run", err=True)
@@ -194,6 +190,7 @@ def export_mdl(
 ) -> None:
     """Export a model to a Vensim .mdl file (runs in PySD and pysimlin)."""
     check_choice("MODEL", model, ("bbce",))
+    check_out(path, "PATH")
     from hashcarbon.models import bbce
 
     check_choice("--scenario", scenario, tuple(bbce.SCENARIOS))

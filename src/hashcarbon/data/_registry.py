@@ -198,7 +198,14 @@ def parse_table(path: Path, spec: TableSpec, label: str | None = None) -> pd.Dat
     label = label or path.name
     try:
         frame = pd.read_csv(path, dtype=spec.dtypes or None, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        ValueError,
+        TypeError,  # "cannot safely cast non-equivalent float64 to int64" (a dtype clash)
+        OverflowError,
+    ) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise DataError(f"{label}: cannot be read as CSV ({first})") from None
     for col in spec.date_columns:
@@ -206,7 +213,7 @@ def parse_table(path: Path, spec: TableSpec, label: str | None = None) -> pd.Dat
             raise DataError(f"{label}: column {col!r} is missing")
         try:
             frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
-        except (ValueError, TypeError) as err:
+        except (ValueError, TypeError, OverflowError) as err:
             raise DataError(
                 f"{label}: column {col!r} has a value that is not a YYYY-MM-DD date ({str(err).splitlines()[0]})"
             ) from None
@@ -218,7 +225,14 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, label: str) -> pd.DataF
     try:
         return spec.schema.validate(frame, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
-        raise DataError(_schema_error_message(label, err)) from None
+        try:
+            message = _schema_error_message(label, err)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            # e.g. a failure case whose row label is not a number
+            message = f"{label}: fails its schema ({str(err).splitlines()[0][:200]})"
+        raise DataError(message) from None
+    except (TypeError, ValueError, OverflowError) as err:  # a check that cannot run on bad cells
+        raise DataError(f"{label}: fails its schema ({type(err).__name__}: {err})") from None
 
 
 def _coverage_bounds(spec: TableSpec, frame: pd.DataFrame) -> tuple[Any, Any]:

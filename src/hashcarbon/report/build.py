@@ -19,7 +19,6 @@ import contextlib
 import html
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from hashcarbon._io import check_output, temp_dir_for
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
 from hashcarbon.report import figures, sections
@@ -530,16 +530,11 @@ def build_report(
         Show a Rich progress bar on stderr.
     """
     check_options(lang, runs, seed, flow_year)
-    out = Path(out)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"--out: directory {parent} does not exist")
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out: {out} exists and is not a directory")
+    out = check_output(out, "--out", kind="dir")  # before computing; sweeps stale temps
     t0 = time.perf_counter()
     secs, claims, ctx = compute(runs, seed, flow_year, progress)
     langs = list(LANGS) if lang == "both" else [lang]
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    tmp = temp_dir_for(out)
     try:
         recs = [c.record() for c in claims]
         (tmp / "claims.json").write_text(

@@ -55,6 +55,10 @@ def _read(name: str) -> pd.DataFrame:
             return pd.read_csv(fh)
     except FileNotFoundError:
         raise DataError(f"{name}: world-model input table is missing from the package") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"{name}: world-model input table is damaged ({type(exc).__name__})"
+        ) from None
 
 
 def _months_spec(spec) -> tuple[int, ...]:
