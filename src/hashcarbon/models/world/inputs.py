@@ -232,7 +232,9 @@ class History:
     versions: dict = field(default_factory=dict)
 
 
-def new_machine_efficiency(time: pd.DatetimeIndex, window_months: int) -> np.ndarray:
+def new_machine_efficiency(
+    time: pd.DatetimeIndex, window_months: int, max_frontier_ratio: float = 3.0
+) -> np.ndarray:
     """Efficiency of machines bought in each month [J/TH].
 
     Equal-weighted mean of the ASIC models of the curated catalogue
@@ -258,8 +260,9 @@ def new_machine_efficiency(time: pd.DatetimeIndex, window_months: int) -> np.nda
         lo = t - np.timedelta64(int(window_months * 30.44 * 86400), "s")
         sel = (rel <= t) & (rel > lo)
         out[i] = eff[sel].mean() if sel.any() else frontier[i]
-    # Mean of recent releases is never better than the frontier, never worse than 3x it.
-    return np.clip(out, frontier, 3 * frontier)
+    # Mean of recent releases is never better than the frontier, never worse than
+    # max_frontier_ratio x it (parameter new_eff_max_frontier_ratio).
+    return np.clip(out, frontier, max_frontier_ratio * frontier)
 
 
 def load_history() -> History:
