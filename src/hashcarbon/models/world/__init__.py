@@ -152,7 +152,10 @@ def _to_dataset(
         scenario_json=scen.model_dump_json(),
         seed=seed,
         n_runs=n_runs,
-        parameters_json=json.dumps(params, sort_keys=True),
+        parameters_json=json.dumps(
+            {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in params.items()},
+            sort_keys=True,
+        ),
         data_versions=json.dumps(hist.versions, sort_keys=True),
         last_history_month=f"{sim.last_history:%Y-%m}",
         price_path=scen.price.path,
@@ -185,7 +188,9 @@ def run(
     seed : int, default 0
         Seed of :class:`numpy.random.SeedSequence`; identical seeds give identical results.
     parameters : dict, optional
-        Overrides of :data:`DEFAULTS` on top of the scenario's ``[parameters]``.
+        Overrides of :data:`DEFAULTS` (the rows of ``models/world/parameters.csv``) on
+        top of the scenario's ``[parameters]``.  A ``per_run`` parameter may be an array
+        of ``n_runs`` values, one per run (joint sampling by an uncertainty analysis).
 
     Returns
     -------
@@ -205,10 +210,10 @@ def run(
         raise InputError(f"start: the model begins in 2014-01, got {s:%Y-%m}")
     if parameters:
         try:
-            check_parameters(dict(parameters))
+            check_parameters(dict(parameters), n_runs)
         except ScenarioError as exc:
             raise ParameterError(f"parameters: {exc}") from None
-    params = resolve({**scen.parameters, **(parameters or {})})
+    params = resolve({**scen.parameters, **(parameters or {})}, n_runs)
     if e > pd.Timestamp(scen.scenario.end):
         scen = scen.model_copy(
             update={"scenario": scen.scenario.model_copy(update={"end": f"{e:%Y-%m-%d}"})}

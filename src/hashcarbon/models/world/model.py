@@ -64,7 +64,17 @@ from hashcarbon.models.world.policies import Levers, compile_policies
 from hashcarbon.models.world.steps import State, siting_weights
 from hashcarbon.scenario import Scenario
 
-__all__ = ["CHUNK_RUNS", "Inputs", "Simulation", "simulate", "siting_weights", "step_month"]
+__all__ = [
+    "CHUNK_RUNS",
+    "Inputs",
+    "Simulation",
+    "check_memory",
+    "check_outputs",
+    "memory_estimate_bytes",
+    "simulate",
+    "siting_weights",
+    "step_month",
+]
 
 #: Runs per chunk; each chunk gets its own child of ``SeedSequence(seed)`` so run ``i``
 #: is the same whatever ``n_runs`` is.
@@ -493,6 +503,73 @@ def run_chunk(inp: Inputs, lo: int, hi: int):
     return lo, hi, out, flows
 
 
+#: Bytes per (month, run, region) cell of one ensemble, from :func:`simulate` to the
+#: :func:`hashcarbon.models.world.run` Dataset: 6 float32 result arrays (24 B), their
+#: pickled copies coming back from the workers (24 B), and the Dataset's 3 float32 and
+#: 5 float64 variables (52 B).  Measured peak of a 1,000-run 2014-2035 ensemble: see
+#: docs/world.md.
+BYTES_PER_CELL = 100
+#: Default memory limit of one ensemble [GB]; ``HASHCARBON_MEMORY_LIMIT_GB`` overrides it.
+MEMORY_LIMIT_GB = 4.0
+
+
+def memory_estimate_bytes(n_runs: int, n_months: int, n_regions: int) -> int:
+    """Memory an ensemble needs [bytes]: runs x months x regions x :data:`BYTES_PER_CELL`."""
+    return int(n_runs) * int(n_months) * int(n_regions) * BYTES_PER_CELL
+
+
+def check_memory(n_runs: int, n_months: int, n_regions: int) -> None:
+    """Refuse, before allocating, an ensemble whose estimate exceeds the memory limit.
+
+    Raises :class:`InputError` with one line naming ``n_runs`` and the limit.
+    """
+    env = os.environ.get("HASHCARBON_MEMORY_LIMIT_GB", "").strip()
+    try:
+        limit_gb = float(env) if env else MEMORY_LIMIT_GB
+    except ValueError:
+        raise InputError(
+            f"HASHCARBON_MEMORY_LIMIT_GB: expected a number of GB, got {env!r}"
+        ) from None
+    need = memory_estimate_bytes(n_runs, n_months, n_regions)
+    if need > limit_gb * 1e9:
+        raise InputError(
+            f"n_runs: {n_runs} runs x {n_months} months x {n_regions} regions need about "
+            f"{need / 1e9:.1f} GB, above the {limit_gb:g} GB limit "
+            "(HASHCARBON_MEMORY_LIMIT_GB); use fewer runs or an earlier end"
+        )
+
+
+def check_outputs(sim: Simulation) -> None:
+    """The output boundary: every result is finite and no physical quantity is negative.
+
+    Raises :class:`ParameterError` naming the first bad variable (a parameter set the
+    equations cannot handle; with the defaults this is a bug).
+    """
+    from hashcarbon.errors import ParameterError
+
+    for name in (
+        "hashrate_ehs",
+        "installed_ehs",
+        "power_gw",
+        "energy_twh",
+        "emissions_mt",
+        "sustainable_twh",
+        "btc_usd",
+        "revenue_usd_per_day",
+    ):
+        a = getattr(sim, name)
+        bad = ~np.isfinite(a) | (a < 0)
+        if bad.any():
+            n = int(bad.sum())
+            raise ParameterError(
+                f"{name}: {n} non-finite or negative values in the world-model result "
+                "(the parameter set is outside what the equations support)"
+            )
+    for k, v in sim.flows.items():
+        if not np.isfinite(v).all():
+            raise ParameterError(f"flow_{k}_ehs: non-finite values in the world-model result")
+
+
 def simulate(
     hist: History,
     scen: Scenario,
@@ -512,6 +589,7 @@ def simulate(
     P = resolve(scen.parameters, n_runs) if params is None else dict(params)
     rt = rt or region_table()
     N = int(n_runs)
+    check_memory(N, len(_month_index("2014-01", max(scen.scenario.end, "2014-02"))), len(rt.codes))
     inp, btc, last = prepare(hist, scen, N, seed, P, rt)
     T, R = len(inp.time), len(rt.codes)
     out = {k: np.zeros((T, N, R), dtype=np.float32) for k in OUT_NAMES}
@@ -522,7 +600,7 @@ def simulate(
             out[k][:, lo:hi] = v
         for k, v in f.items():
             flows[k][:, lo:hi] = v
-    return Simulation(
+    sim = Simulation(
         time=inp.time,
         regions=rt.codes,
         hashrate_ehs=out["hash"],
@@ -537,6 +615,8 @@ def simulate(
         new_eff_j_per_th=inp.eff_new,
         last_history=last,
     )
+    check_outputs(sim)
+    return sim
 
 
 def _workers(n_chunks: int) -> int:

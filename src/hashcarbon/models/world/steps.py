@@ -66,6 +66,20 @@ def gw(x: np.ndarray, g_per: np.ndarray) -> np.ndarray:
     return x @ g_per
 
 
+def outflow(stock, delay_months):
+    r"""Monthly outflow of a first-order delay, limited by the stock.
+
+    .. math:: F = S / \tau \ \text{ for } \tau \ge 1,\qquad F = S \ \text{ for }
+              \tau < 1
+
+    With an Euler step of one month, :math:`S/\tau` exceeds the stock when
+    :math:`\tau` < 1 month and the stock would turn negative (issue 16 item 2); the
+    outflow is therefore capped by the stock.  ``delay_months`` may be a scalar or a
+    per-run column.
+    """
+    return np.where(delay_months >= 1.0, stock / np.maximum(delay_months, 1.0), stock)
+
+
 @dataclass(frozen=True)
 class State:
     """Stocks of one chunk of runs at the start of a month (see the module table)."""
@@ -234,6 +248,9 @@ def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug
     New machines are placed by the siting weights :math:`w_{nr}` into this month's
     slot.  Underground machines re-enter China after a fixed delay, unlimited
     (small scattered sites).  Units: EH/s per month; :math:`I` in GW/month.
+    The first-order outflow is limited by the stock, :math:`S/\max(\tau_{rel}, 1)`: with a
+    one-month step a delay under one month empties the pipeline in one step (no more
+    leaves than is in transit; see :func:`outflow`).
     :math:`\tau_{rel}` = ``relocation_delay_months`` (inferred from >2 million machines
     moved and ~700,000 in warehouses in Nov 2021, regional_inputs.md §5), :math:`d` =
     ``delivery_delay_months`` (assumption).
@@ -245,7 +262,7 @@ def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug
     """
     A = st.eff_slot.shape[0]
     s = t % A
-    arr_want = st.transit / col(relocation_delay, 3)
+    arr_want = outflow(st.transit, col(relocation_delay, 3))
     arr_gw = gw(arr_want, g_per).sum(axis=1)
     f_arr = np.where(arr_gw > st.install_gw, st.install_gw / np.maximum(arr_gw, _EPS), 1.0)
     arr = arr_want * f_arr[:, None, None]
@@ -385,7 +402,7 @@ def displace(cap, eff_slot, g_per, allowed, rules: DisplaceRules, strand_exit):
     cum = np.cumsum(pw_ok[:, :, order_], axis=2)
     before = np.empty_like(cum)
     before[:, :, order_] = cum - pw_ok[:, :, order_]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         frac = np.clip(
             (allowed[:, idx, None] - before) / np.where(pw_ok > 0, pw_ok, 1.0),
             0.0,
@@ -566,8 +583,8 @@ def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P):
     max_backlog = col(P["presale_months"], 1) * st.install_gw / gw_per_ehs
     orders = np.minimum(orders, np.maximum(max_backlog - st.backlog, 0.0))
     backlog = st.backlog + orders
-    want_gw = backlog / D * gw_per_ehs + gw(st.transit, g_per).sum(axis=1) / col(
-        P["relocation_delay_months"], 1
+    want_gw = backlog / D * gw_per_ehs + outflow(
+        gw(st.transit, g_per).sum(axis=1), col(P["relocation_delay_months"], 1)
     )
     dk = (want_gw - st.install_gw) / col(P["supply_adjust_months"], 1)
     install_gw = st.install_gw + np.minimum(dk, g_max * st.install_gw)
