@@ -130,6 +130,14 @@ def hydro_curtailment() -> pd.DataFrame:
     return load_table("hydro_curtailment")
 
 
+def regions() -> pd.DataFrame:
+    """Region registry: code, names (en/zh), map country, parent, grid and price keys.
+
+    Validated on load; the lookups live in :mod:`hashcarbon.vocabulary`.
+    """
+    return load_table("regions")
+
+
 __all__ = [
     "TableSpec",
     "china_grid_factors",
@@ -147,6 +155,7 @@ __all__ = [
     "mining_map",
     "mining_map_points",
     "network",
+    "regions",
     "sources",
     "table_names",
     "us_state_mix",

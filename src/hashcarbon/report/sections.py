@@ -17,20 +17,10 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon.report import figures
+from hashcarbon.vocabulary import ACCOUNTING_SOURCES, ESTIMATOR_METHODS
 
-METHODS = ("cbeci-v1", "cbeci-2023", "economic")
-SOURCES = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-    "curtailed_hydro",
-)
+METHODS = ESTIMATOR_METHODS
+SOURCES = ACCOUNTING_SOURCES
 BBCE_SCENARIOS = ("bbce-bm", "bbce-ma", "bbce-sr", "bbce-ct")
 POLICY_SCENARIOS = ("no-ban", "china-ban-2021", "clean-exemption", "site-regulation", "carbon-tax")
 PRICE = 0.05
