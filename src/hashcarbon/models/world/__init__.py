@@ -171,6 +171,8 @@ def run(
     n_runs: int = 1,
     seed: int = 0,
     parameters: dict[str, float] | None = None,
+    factors: str = "ccaf",
+    projection: str = "hold",
 ) -> xr.Dataset:
     """Simulate a scenario; results by month, region and run.
 
@@ -218,9 +220,18 @@ def run(
         scen = scen.model_copy(
             update={"scenario": scen.scenario.model_copy(update={"end": f"{e:%Y-%m-%d}"})}
         )
+    if factors not in ("ccaf", "ipcc"):
+        raise InputError(f"factors: expected 'ccaf' or 'ipcc', got {factors!r}")
+    if projection not in ("hold", "linear_trend", "iea_world_relative"):
+        raise InputError(
+            f"projection: expected hold, linear_trend or iea_world_relative, got {projection!r}"
+        )
     hist = history()
-    sim = simulate(hist, scen, n_runs=n_runs, seed=seed, params=params)
-    return _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
+    grid = {"factor_set": factors, "projection": projection}
+    sim = simulate(hist, scen, n_runs=n_runs, seed=seed, params=params, grid=grid)
+    ds = _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
+    ds.attrs.update(factors=factors, grid_projection=projection, accounting="average")
+    return ds
 
 
 _SUM = ("energy_twh", "emissions_mt", "sustainable_energy_twh")

@@ -51,12 +51,15 @@ from dataclasses import replace as dataclasses_replace
 import numpy as np
 import pandas as pd
 
+from hashcarbon.energy import AGE_WEIGHTS_2023
 from hashcarbon.errors import InputError
 from hashcarbon.models.world import steps
 from hashcarbon.models.world.inputs import (
+    GRID_DEFAULTS,
     History,
     RegionTable,
     base_caps_gw,
+    grid_paths,
     new_machine_efficiency,
     region_table,
 )
@@ -141,11 +144,12 @@ class Inputs:
     in_shortage: np.ndarray  # (T,) bool
     initial_share: np.ndarray  # (R,)
     lv: Levers
-    sust_share: np.ndarray  # (R,)
+    sust_share: np.ndarray  # (T, R)
     pool_idx: np.ndarray
     pool: np.ndarray  # (R,) bool
     not_ug: np.ndarray  # (R,) bool
     cn_ug: int  # index of the underground region, -1 if none
+    retire_frac: np.ndarray  # (A,) share of a vintage retired at each age
     P: dict
 
 
@@ -211,21 +215,18 @@ def _price_paths(
     return btc, subsidy, fees, last
 
 
-def _region_paths(rt: RegionTable, time: pd.DatetimeIndex, lv: Levers):
-    """Electricity price [USD/kWh], intensity [g/kWh], carbon-inclusive cost (T, R)."""
-    month = time.month.to_numpy()
-    R = len(rt.codes)
-    alt = np.zeros((len(time), R), dtype=bool)
-    for r in range(R):
-        alt[:, r] = np.isin(month, rt.alt_months[r])
-    price = np.where(alt, rt.price_alt_usd_per_kwh[None, :], rt.price_usd_per_kwh[None, :])
-    price = np.maximum(price + lv.tariff_usd_per_kwh, 1e-4)
-    years = (time.year.to_numpy() + (month - 1) / 12.0 - 2020.0)[:, None]
-    intensity = (
-        rt.intensity_g_per_kwh_2020[None, :] * (1.0 + rt.intensity_change_per_yr[None, :]) ** years
-    )
+def region_paths(time: pd.DatetimeIndex, lv: Levers, factor_set="ccaf", projection="hold"):
+    """Electricity price, intensity, sustainable share, curtailed TWh and cost (T, R).
+
+    Price [USD/kWh] = :func:`hashcarbon.pipeline.region_price_usd_per_kwh` + the
+    scenario's tariff (floored at 1e-4); intensity [gCO2e/kWh] and sustainable share
+    from :func:`hashcarbon.models.world.inputs.grid_paths`; cost = price + carbon tax
+    [USD/t] x intensity x 1e-6.
+    """
+    intensity, sust, curt_twh, price0 = grid_paths(time, factor_set, projection)
+    price = np.maximum(price0 + lv.tariff_usd_per_kwh, 1e-4)
     cost = price + lv.carbon_tax_usd_per_t * intensity * 1e-6
-    return price, intensity, cost, alt
+    return price, intensity, sust, curt_twh, cost
 
 
 def initial_share(rt: RegionTable, P: dict) -> np.ndarray:
@@ -240,8 +241,21 @@ def initial_share(rt: RegionTable, P: dict) -> np.ndarray:
     return share
 
 
-def prepare(hist: History, scen: Scenario, n_runs: int, seed: int, P: dict, rt: RegionTable):
-    """Inputs of the whole ensemble (before chunking), plus the BTC price paths."""
+def prepare(
+    hist: History,
+    scen: Scenario,
+    n_runs: int,
+    seed: int,
+    P: dict,
+    rt: RegionTable,
+    grid: dict | None = None,
+):
+    """Inputs of the whole ensemble (before chunking), plus the BTC price paths.
+
+    ``grid`` holds the grid options (``factor_set``, ``projection``; default
+    :data:`hashcarbon.models.world.inputs.GRID_DEFAULTS`).
+    """
+    grid = {**GRID_DEFAULTS, **(grid or {})}
     time = _month_index("2014-01", max(scen.scenario.end, "2014-02"))
     A = int(P["max_age_months"])
     lv = compile_policies(
@@ -251,7 +265,9 @@ def prepare(hist: History, scen: Scenario, n_runs: int, seed: int, P: dict, rt: 
         site_relocate_share=P["site_relocate_share"],
         market_access_relocate_share=P["market_access_relocate_share"],
     )
-    price, intensity, cost, _alt = _region_paths(rt, time, lv)
+    price, intensity, sust, curt_twh, cost = region_paths(
+        time, lv, grid["factor_set"], grid["projection"]
+    )
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
@@ -265,7 +281,7 @@ def prepare(hist: History, scen: Scenario, n_runs: int, seed: int, P: dict, rt: 
         "resource": P["use_resource_caps"] > 0.5,
         "policy": P["use_policy_caps"] > 0.5,
     }
-    base_cap, curt_gw = base_caps_gw(time, use)
+    base_cap, curt_gw = base_caps_gw(time, use, curt_twh)
     # only part of the curtailed hydro is reachable by miners (grid and site constraints)
     acc = P["curtailed_access_share"]
     base_cap = np.where(np.isfinite(base_cap), base_cap - (1.0 - acc) * curt_gw, base_cap)
@@ -274,9 +290,7 @@ def prepare(hist: History, scen: Scenario, n_runs: int, seed: int, P: dict, rt: 
     revenue = (subsidy + fees)[:, None] * btc  # (T, N) USD/day
     # efficiency of purchases, including the A months before 2014 for the initial fleet
     pre = pd.date_range(time[0] - pd.DateOffset(months=A), periods=A, freq="MS")
-    eff_all = new_machine_efficiency(
-        pre.append(time), int(P["new_eff_window_months"]), P["new_eff_max_frontier_ratio"]
-    )
+    eff_all = new_machine_efficiency(pre.append(time), int(P["new_eff_window_months"]))
     short = (_year_month(P["chip_shortage_start_year"]), _year_month(P["chip_shortage_end_year"]))
     cn_ug = rt.codes.index("CN-UG") if "CN-UG" in rt.codes else -1
     pool = np.array([p == "CN" for p in rt.pool])
@@ -299,11 +313,14 @@ def prepare(hist: History, scen: Scenario, n_runs: int, seed: int, P: dict, rt: 
         in_shortage=np.asarray((time >= short[0]) & (time < short[1])),
         initial_share=initial_share(rt, P),
         lv=lv,
-        sust_share=rt.sustainable_share,
+        sust_share=sust,
         pool_idx=np.flatnonzero(pool),
         pool=pool,
         not_ug=not_ug,
         cn_ug=cn_ug,
+        retire_frac=steps.survival_retire_fraction(
+            A, AGE_WEIGHTS_2023 if P["retirement_profile"] == 1 else None
+        ),
         P=P,
     )
     return inp, btc, last
@@ -367,7 +384,9 @@ def step_month(st: State, t: int, inp: Inputs):
     L_ug = st.ug_transit.shape[1]
     flows: dict[str, np.ndarray] = {}
     # 1. retire the slot bought A months ago; it takes this month's purchases
-    st, flows["retired_age"], flows["retired_in_transit"] = steps.retire(st, t, inp.eff_new[t])
+    st, flows["retired_age"], flows["retired_in_transit"] = steps.retire(
+        st, t, inp.eff_new[t], inp.retire_frac
+    )
     g_per = st.eff_slot * pue * 1e-3  # GW per EH/s by slot
     inst_gw = steps.gw(st.cap, g_per)
     trans_gw = steps.gw(st.transit, g_per)
@@ -380,7 +399,7 @@ def step_month(st: State, t: int, inp: Inputs):
         lv.exempt_mode[t],
         inp.curt_gw[t],
         lv.exempt_leak[t],
-        inp.sust_share,
+        inp.sust_share[t],
     )
     allowed = steps.site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
     # 3. siting weights (banned regions take no new machines, except up to an exemption)
@@ -452,7 +471,7 @@ def step_month(st: State, t: int, inp: Inputs):
         lv.ban_frac[t],
         ex_gw,
         inp.intensity[t],
-        inp.sust_share,
+        inp.sust_share[t],
         P["exempt_intensity_g_per_kwh"],
     )
     out = {"hash": run.sum(axis=2), "inst": cap.sum(axis=2), "power": p_run}
@@ -490,7 +509,7 @@ def run_chunk(inp: Inputs, lo: int, hi: int):
     (T, n) arrays.
     """
     c = chunk_inputs(inp, lo, hi)
-    N, T, R = hi - lo, len(c.time), len(c.sust_share)
+    N, T, R = hi - lo, len(c.time), c.sust_share.shape[1]
     out = {k: np.zeros((T, N, R), dtype=np.float32) for k in OUT_NAMES}
     flows = {k: np.zeros((T, N)) for k in FLOW_NAMES}
     st = initial_state(c, N)
@@ -577,12 +596,15 @@ def simulate(
     seed: int = 0,
     params: dict | None = None,
     rt: RegionTable | None = None,
+    grid: dict | None = None,
 ) -> Simulation:
     """Run the world model from Jan 2014 to the scenario's end for ``n_runs`` runs.
 
     ``params`` is the full resolved parameter dict (see
     :func:`hashcarbon.models.world.params.resolve`): floats, or ``(n_runs,)`` arrays for
-    ``per_run`` parameters.  Pure: the same inputs and seed give identical arrays.
+    ``per_run`` parameters.  ``grid``: ``factor_set`` (``"ccaf"``/``"ipcc"``) and
+    ``projection`` of the grid intensities, as ``estimate``.  Pure: the same inputs and
+    seed give identical arrays.
     """
     from hashcarbon.models.world.params import resolve
 
@@ -590,7 +612,7 @@ def simulate(
     rt = rt or region_table()
     N = int(n_runs)
     check_memory(N, len(_month_index("2014-01", max(scen.scenario.end, "2014-02"))), len(rt.codes))
-    inp, btc, last = prepare(hist, scen, N, seed, P, rt)
+    inp, btc, last = prepare(hist, scen, N, seed, P, rt, grid)
     T, R = len(inp.time), len(rt.codes)
     out = {k: np.zeros((T, N, R), dtype=np.float32) for k in OUT_NAMES}
     flows = {k: np.zeros((T, N)) for k in FLOW_NAMES}

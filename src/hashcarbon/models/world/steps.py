@@ -94,15 +94,40 @@ class State:
 
 
 # ---------------------------------------------------------------- 1. retire
-def retire(st: State, t: int, eff_new_t: float):
-    r"""Age retirement: the slot bought ``A`` months ago is scrapped and reused.
+def survival_retire_fraction(max_age_months: int, weights=None) -> np.ndarray:
+    r"""Share of a vintage's remaining stock retired at each age [-], shape (A,).
 
-    .. math:: s = t \bmod A,\quad \text{retired}_n = \sum_r K_{nrs} + \sum_r S_{nrs}
-              + \sum_l U_{nls},\quad K_{nrs}, S_{nrs}, U_{nls} \leftarrow 0,\quad
-              \varepsilon_s \leftarrow \varepsilon^{new}_t
+    With ``weights`` :math:`w_0, w_1, \dots` per whole year of age (CBECI 2023:
+    1, 0.8, 0.6, 0.4, 0.2, :data:`hashcarbon.energy.AGE_WEIGHTS_2023`), the stock of a
+    vintage follows :math:`w_{\lfloor k/12 \rfloor}` of its purchase: at age
+    :math:`k = 12j` the share :math:`1 - w_j / w_{j-1}` of what is left retires, and all of
+    it at ``max_age_months``.  ``weights=None`` is the CBECI v1 rule (all machines kept
+    for ``max_age_months``, then retired at once).
+    """
+    A = int(max_age_months)
+    f = np.zeros(A)
+    f[0] = 1.0  # age A == age 0 of the ring: the slot is emptied for the month's purchases
+    if weights is not None:
+        w = list(weights)
+        for j in range(1, len(w)):
+            k = 12 * j
+            if k < A:
+                f[k] = 1.0 - w[j] / w[j - 1] if w[j - 1] > 0 else 1.0
+    return f
 
-    Units: EH/s.  Source: CBECI counts machines for at most 5 years (``max_age_months``,
-    Cambridge CBECI methodology, https://ccaf.io/cbnsi/cbeci/methodology).
+
+def retire(st: State, t: int, eff_new_t: float, retire_frac: np.ndarray | None = None):
+    r"""Age retirement: machines leave by age; the slot bought ``A`` months ago is reused.
+
+    .. math:: k_a = (t - a) \bmod A,\quad Q_{n} = \sum_{r,a} f_{k_a}\,(K_{nra} + S_{nra})
+              + \sum_{l,a} f_{k_a} U_{nla},\quad X \leftarrow (1 - f_{k_a}) X,\quad
+              \varepsilon_{t \bmod A} \leftarrow \varepsilon^{new}_t
+
+    with :math:`f` from :func:`survival_retire_fraction` (``retire_frac``; default: only
+    age :math:`A`, :math:`f_0 = 1`).  Units: EH/s.  Source: CBECI counts machines for at
+    most 5 years (``max_age_months``) and, in its 2023 model, weights them 1, 0.8, 0.6,
+    0.4, 0.2 by year of age (Cambridge CBECI methodology,
+    https://ccaf.io/cbnsi/cbeci/methodology; :func:`hashcarbon.energy.age_weights_2023`).
 
     Returns
     -------
@@ -111,12 +136,24 @@ def retire(st: State, t: int, eff_new_t: float):
     """
     A = st.eff_slot.shape[0]
     s = t % A
-    gone_transit = st.transit[:, :, s].sum(axis=1) + st.ug_transit[:, :, s].sum(axis=1)
-    retired = st.cap[:, :, s].sum(axis=1) + gone_transit
     cap, transit, ug = st.cap.copy(), st.transit.copy(), st.ug_transit.copy()
-    cap[:, :, s] = 0.0
-    transit[:, :, s] = 0.0
-    ug[:, :, s] = 0.0
+    if retire_frac is None or not retire_frac[1:].any():
+        gone_transit = st.transit[:, :, s].sum(axis=1) + st.ug_transit[:, :, s].sum(axis=1)
+        retired = st.cap[:, :, s].sum(axis=1) + gone_transit
+        cap[:, :, s] = 0.0
+        transit[:, :, s] = 0.0
+        ug[:, :, s] = 0.0
+    else:
+        f = retire_frac[(t - np.arange(A)) % A]  # (A,) by slot
+        q_cap, q_tr, q_ug = cap * f, transit * f, ug * f
+        gone_transit = q_tr.sum(axis=(1, 2)) + q_ug.sum(axis=(1, 2))
+        retired = q_cap.sum(axis=(1, 2)) + gone_transit
+        cap -= q_cap
+        transit -= q_tr
+        ug -= q_ug
+        cap[:, :, s] = 0.0  # exact zero for the reused slot
+        transit[:, :, s] = 0.0
+        ug[:, :, s] = 0.0
     eff = st.eff_slot.copy()
     eff[s] = eff_new_t
     return replace(st, cap=cap, transit=transit, ug_transit=ug, eff_slot=eff), retired, gone_transit
