@@ -31,6 +31,7 @@ from hashcarbon.models.world.inputs import History, region_table
 from hashcarbon.models.world.model import Simulation, simulate
 from hashcarbon.models.world.params import DEFAULTS, resolve
 from hashcarbon.scenario import Scenario, load_scenario
+from hashcarbon.vocabulary import MAP_COUNTRY_NAMES
 
 __all__ = [
     "FITTED",
@@ -49,20 +50,11 @@ FITTED = (
     "shortage_growth_max_per_month",
     "alloc_cost_sensitivity",
     "underground_access",
+    "scrap_idle_per_month",
 )
 SHARE_WEIGHT = 5.0
-MAP_COUNTRIES = (
-    "China",
-    "United States",
-    "Kazakhstan",
-    "Russia",
-    "Canada",
-    "Malaysia",
-    "Iran",
-    "Germany",
-    "Ireland",
-    "Other",
-)
+#: Countries of the Cambridge mining map (the one vocabulary).
+MAP_COUNTRIES = MAP_COUNTRY_NAMES
 
 
 def country_shares(sim: Simulation, run: int = 0) -> pd.DataFrame:
@@ -136,6 +128,7 @@ BOUNDS = {
     "shortage_growth_max_per_month": (0.0, 0.1),
     "alloc_cost_sensitivity": (2.0, 40.0),
     "underground_access": (0.0, 1.0),
+    "scrap_idle_per_month": (0.0, 0.3),
 }
 
 

@@ -272,25 +272,24 @@ def site(site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_a
 
 # ---------------------------------------------------------------- 2. deliver
 def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug_index):
-    r"""Arrivals of shipped machines and deliveries of new ones, within installation capacity.
+    r"""Arrivals of shipped machines and deliveries of new ones, each with its own constraint.
 
     .. math::
-        A^{want}_{nra} = S_{nra} / \tau_{rel},\quad
-        f_n = \min\!\big(1, I_n / \textstyle\sum_{ra} A^{want}_{nra} g_a\big),\quad
-        A = f\,A^{want}
+        A_{nra} = S_{nra} / \max(\tau_{rel}, 1)\quad(\text{all of } S \text{ when }
+        \tau_{rel} < 1)
 
-        D_n = [\textstyle\sum_r w_{nr} > 0]\,
-              \min\!\big(B_n / d,\; (I_n - f_n \sum A^{want} g) / g^{new}\big)
+        D_n = [\textstyle\sum_r w_{nr} > 0]\,\min\big(B_n / d,\; I_n / g^{new}\big)
 
-    New machines are placed by the siting weights :math:`w_{nr}` into this month's
-    slot.  Underground machines re-enter China after a fixed delay, unlimited
-    (small scattered sites).  Units: EH/s per month; :math:`I` in GW/month.
-    The first-order outflow is limited by the stock, :math:`S/\max(\tau_{rel}, 1)`: with a
-    one-month step a delay under one month empties the pipeline in one step (no more
-    leaves than is in transit; see :func:`outflow`).
-    :math:`\tau_{rel}` = ``relocation_delay_months`` (inferred from >2 million machines
-    moved and ~700,000 in warehouses in Nov 2021, regional_inputs.md §5), :math:`d` =
-    ``delivery_delay_months`` (assumption).
+    Relocated machines are limited by shipping and hosting space only, through their
+    first-order delay :math:`\tau_{rel}` = ``relocation_delay_months`` (inferred from >2
+    million machines moved and ~700,000 still in warehouses in Nov 2021, 5 months after
+    the shutdowns, regional_inputs.md §5).  New machines are limited by the ASIC supply
+    :math:`I_n` [GW/month] (:func:`order`; throttled in the 2021-22 chip shortage) and
+    the shortest order-to-delivery time :math:`d` = ``delivery_delay_months``; they are
+    placed by the siting weights :math:`w_{nr}` into this month's slot.  The two flows no
+    longer share one installation capacity (issue 10: sharing it made July-August 2021
+    too low or 2022-25 too high).  Underground machines re-enter China after a fixed
+    delay, unlimited (small scattered sites).  Units: EH/s per month.
 
     Returns
     -------
@@ -299,15 +298,11 @@ def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug
     """
     A = st.eff_slot.shape[0]
     s = t % A
-    arr_want = outflow(st.transit, col(relocation_delay, 3))
-    arr_gw = gw(arr_want, g_per).sum(axis=1)
-    f_arr = np.where(arr_gw > st.install_gw, st.install_gw / np.maximum(arr_gw, _EPS), 1.0)
-    arr = arr_want * f_arr[:, None, None]
+    arr = outflow(st.transit, col(relocation_delay, 3))
     transit = st.transit - arr
     cap = st.cap + arr
-    room_gw = np.maximum(st.install_gw - arr_gw * f_arr, 0.0)
     can_site = w_new.sum(axis=1) > 0
-    d = np.where(can_site, np.minimum(st.backlog / D, room_gw / gw_per_ehs), 0.0)
+    d = np.where(can_site, np.minimum(st.backlog / D, st.install_gw / gw_per_ehs), 0.0)
     backlog = st.backlog - d
     placed = d[:, None] * w_new
     cap[:, :, s] += placed
@@ -595,10 +590,10 @@ def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P):
         O = \min\big(\max(\kappa (H^{*} - K - S - U - B), -B),\;
             \max(m\,I/g^{new} - B, 0)\big),\qquad B \leftarrow B + O
 
-        I \leftarrow I + \min\Big(\frac{B g^{new}/d + \sum S g/\tau_{rel} - I}{\tau_I},
-            \gamma_t I\Big)
+        I \leftarrow I + \min\Big(\frac{B g^{new}/d - I}{\tau_I}, \gamma_t I\Big)
 
-    :math:`c^{new}` [USD/(TH/s)/day] is the running cost of a new machine at the
+    :math:`I` is the ASIC supply [GW of new machines per month]; relocated machines do
+    not use it (:func:`deliver`).  :math:`c^{new}` [USD/(TH/s)/day] is the running cost of a new machine at the
     siting-weighted cost, :math:`\eta` = ``hurdle_margin``, :math:`\kappa` =
     ``invest_rate_per_month``, :math:`m` = ``presale_months``, :math:`\tau_I` =
     ``supply_adjust_months``, :math:`\gamma_t` the growth limit (``
@@ -620,9 +615,7 @@ def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P):
     max_backlog = col(P["presale_months"], 1) * st.install_gw / gw_per_ehs
     orders = np.minimum(orders, np.maximum(max_backlog - st.backlog, 0.0))
     backlog = st.backlog + orders
-    want_gw = backlog / D * gw_per_ehs + outflow(
-        gw(st.transit, g_per).sum(axis=1), col(P["relocation_delay_months"], 1)
-    )
+    want_gw = backlog / D * gw_per_ehs
     dk = (want_gw - st.install_gw) / col(P["supply_adjust_months"], 1)
     install_gw = st.install_gw + np.minimum(dk, g_max * st.install_gw)
     return replace(st, exp_rev=exp_rev, backlog=backlog, install_gw=install_gw), orders
