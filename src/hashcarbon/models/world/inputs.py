@@ -86,9 +86,7 @@ def region_table() -> RegionTable:
 
     codes = tuple(vocabulary.world_region_codes())
     country = tuple(vocabulary.map_country(c) for c in codes)
-    pool = tuple(
-        "CN" if vocabulary.parent(c) == "CN" and c != UNDERGROUND else "" for c in codes
-    )
+    pool = tuple("CN" if vocabulary.parent(c) == "CN" and c != UNDERGROUND else "" for c in codes)
     names = tuple(vocabulary.name_en(c) for c in codes)
     frame = pd.DataFrame({"region": codes, "country": country, "pool": pool, "name": names})
     return RegionTable(codes=codes, country=country, pool=pool, name=names, frame=frame)

@@ -150,6 +150,7 @@ class Inputs:
     not_ug: np.ndarray  # (R,) bool
     cn_ug: int  # index of the underground region, -1 if none
     retire_frac: np.ndarray  # (A,) share of a vintage retired at each age
+    install_floor_gw: float  # lowest ASIC supply [GW/month]: its Jan-2014 level
     P: dict
 
 
@@ -292,6 +293,7 @@ def prepare(
     pre = pd.date_range(time[0] - pd.DateOffset(months=A), periods=A, freq="MS")
     eff_all = new_machine_efficiency(pre.append(time), int(P["new_eff_window_months"]))
     short = (_year_month(P["chip_shortage_start_year"]), _year_month(P["chip_shortage_end_year"]))
+    h0 = float(np.interp(time[0].value, hist.time.asi8, hist.hashrate_ehs))
     cn_ug = rt.codes.index("CN-UG") if "CN-UG" in rt.codes else -1
     pool = np.array([p == "CN" for p in rt.pool])
     not_ug = np.ones(len(rt.codes), dtype=bool)
@@ -309,7 +311,7 @@ def prepare(
         base_cap=base_cap,
         curt_gw=curt_gw,
         revenue=revenue,
-        h0_ehs=float(np.interp(time[0].value, hist.time.asi8, hist.hashrate_ehs)),
+        h0_ehs=h0,
         in_shortage=np.asarray((time >= short[0]) & (time < short[1])),
         initial_share=initial_share(rt, P),
         lv=lv,
@@ -318,6 +320,11 @@ def prepare(
         pool=pool,
         not_ug=not_ug,
         cn_ug=cn_ug,
+        install_floor_gw=P["initial_install_share_per_month"]
+        * h0
+        * eff_all[A]
+        * P["pue"]
+        * 1e-3,
         retire_frac=steps.survival_retire_fraction(
             A, AGE_WEIGHTS_2023 if P["retirement_profile"] == 1 else None
         ),
@@ -493,7 +500,9 @@ def step_month(st: State, t: int, inp: Inputs):
     c_new = inp.eff_new[t] * pue * steps.KWH_PER_THS_DAY_PER_J_PER_TH * c_inv
     sup = P["supply_growth_max_per_month"]
     g_max = np.minimum(P["shortage_growth_max_per_month"], sup) if inp.in_shortage[t] else sup
-    st, flows["ordered"] = steps.order(st, inp.revenue[t], c_new, gw_per_ehs, g_per, g_max, D, P)
+    st, flows["ordered"] = steps.order(
+        st, inp.revenue[t], c_new, gw_per_ehs, g_per, g_max, D, P, inp.install_floor_gw
+    )
     flows["backlog_end"] = st.backlog
     flows["in_transit_end"] = st.transit.sum(axis=(1, 2)) + st.ug_transit.sum(axis=(1, 2))
     flows["stock_end"] = st.cap.sum(axis=(1, 2)) + flows["in_transit_end"]

@@ -580,7 +580,7 @@ def scrap(cap, runnable, run, scrap_rate):
 
 
 # ---------------------------------------------------------------- 8. order
-def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P):
+def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P, install_floor_gw=0.0):
     r"""Orders and the installation capacity (stock adjustment, Sterman 2000 ch. 17).
 
     .. math::
@@ -618,4 +618,8 @@ def order(st: State, revenue_t, c_new, gw_per_ehs, g_per, g_max, D, P):
     want_gw = backlog / D * gw_per_ehs
     dk = (want_gw - st.install_gw) / col(P["supply_adjust_months"], 1)
     install_gw = st.install_gw + np.minimum(dk, g_max * st.install_gw)
+    # the supply never falls below its Jan-2014 level: growth is limited in proportion
+    # to it, so a supply of 0 (an empty backlog with a 1-month adjustment) would never
+    # restart
+    install_gw = np.maximum(install_gw, install_floor_gw)
     return replace(st, exp_rev=exp_rev, backlog=backlog, install_gw=install_gw), orders
