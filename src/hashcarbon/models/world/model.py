@@ -320,11 +320,7 @@ def prepare(
         pool=pool,
         not_ug=not_ug,
         cn_ug=cn_ug,
-        install_floor_gw=P["initial_install_share_per_month"]
-        * h0
-        * eff_all[A]
-        * P["pue"]
-        * 1e-3,
+        install_floor_gw=P["initial_install_share_per_month"] * h0 * eff_all[A] * P["pue"] * 1e-3,
         retire_frac=steps.survival_retire_fraction(
             A, AGE_WEIGHTS_2023 if P["retirement_profile"] == 1 else None
         ),
