@@ -225,3 +225,17 @@ def test_output_boundary_refuses_nan_and_negative_values():
     sim.emissions_mt[5, 0, 1] = -1.0
     with pytest.raises(ParameterError, match="emissions_mt"):
         model.check_outputs(sim)
+
+
+def test_factor_set_and_projection_options():
+    a = world.run("china-ban-2021", start="2021-01", end="2021-12")
+    b = world.run("china-ban-2021", start="2021-01", end="2021-12", factors="ipcc")
+    assert a.attrs["factors"] == "ccaf"
+    assert b.attrs["factors"] == "ipcc"
+    # same machines and energy, different factors
+    np.testing.assert_array_equal(a["energy_twh"], b["energy_twh"])
+    assert float(a["emissions_mt"].sum()) != float(b["emissions_mt"].sum())
+    with pytest.raises(InputError, match="factors"):
+        world.run("no-ban", factors="mee")
+    with pytest.raises(InputError, match="projection"):
+        world.run("no-ban", projection="guess")
