@@ -864,7 +864,7 @@ def project_intensity(
 
     Examples
     --------
-    >>> project_intensity(pd.Series({2019: 500.0, 2020: 480.0}), [2022], "linear_trend", 2).tolist()
+    >>> project_intensity(pd.Series({2019: 500.0, 2020: 480.0}), [2022], "linear_trend", 2).round(6).tolist()
     [440.0]
     """
     if projection not in PROJECTIONS:

@@ -38,6 +38,8 @@ References
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -526,6 +528,16 @@ def _run(
     }
 
 
+def _period_totals(res: pd.DataFrame, g, bounds) -> None:
+    """Mean power and summed energy and emissions of each group, in bound order."""
+    for b in bounds:
+        res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
+    for b in bounds:
+        res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
+    for b in bounds:
+        res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+
+
 def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
     """Sum a :func:`_run` result to periods (and regions): emissions are sums of daily figures."""
     daily, acc, pos, provenance = run["daily"], run["acc"], run["pos"], run["provenance"]
@@ -545,12 +557,7 @@ def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
             out[f"_w_{s}"] = mix[:, k] * w
         g = out.groupby("_key", sort=True)
         res = pd.DataFrame({"period": g.size().index.astype(str)})
-        for b in bounds:
-            res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
-        for b in bounds:
-            res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
-        for b in bounds:
-            res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+        _period_totals(res, g, bounds)
         e = res["energy_twh_best"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             res["intensity_g_per_kwh"] = res["emissions_mt_best"].to_numpy() * 1e3 / e
@@ -588,12 +595,7 @@ def _aggregate(run: dict, freq: str, by: str) -> pd.DataFrame:
         g = daysum.groupby(["_key", "region"], sort=True)
         res = g.size().reset_index()[["_key", "region"]].rename(columns={"_key": "period"})
         res["hashrate_share"] = g["_share_days"].mean().to_numpy()
-        for b in bounds:
-            res[f"power_gw_{b}"] = g[f"power_gw_{b}"].mean().to_numpy()
-        for b in bounds:
-            res[f"energy_twh_{b}"] = g[f"energy_twh_{b}"].sum().to_numpy()
-        for b in bounds:
-            res[f"emissions_mt_{b}"] = g[f"emissions_mt_{b}"].sum().to_numpy()
+        _period_totals(res, g, bounds)
         e = res["energy_twh_best"].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             res["intensity_g_per_kwh"] = np.where(
@@ -751,7 +753,25 @@ def region_intensity_history(
     -------
     pandas.Series
         Intensity by data year. [gCO2e/kWh]
+
+    Notes
+    -----
+    With a named factor set the history is computed once per process and cached
+    (the tables are read-only package data); a mapping of factors is never cached.
     """
+    if isinstance(factor_set, str):
+        return _cached_history(vocabulary.code_of(code), factor_set, tuple(mix_vintages)).copy()
+    return _intensity_history(code, factor_set, tuple(mix_vintages))
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_history(code: str, factor_set: str, mix_vintages: tuple[str, ...]) -> pd.Series:
+    # Tables are read through hashcarbon.data (validated); a named factor set and the
+    # shipped tables give the same history every time, so it is computed once per process.
+    return _intensity_history(code, factor_set, mix_vintages)
+
+
+def _intensity_history(code: str, factor_set, mix_vintages: tuple[str, ...]) -> pd.Series:
     from hashcarbon import data, grid
 
     source, key = vocabulary.grid_key(code)
@@ -975,8 +995,9 @@ def region_price_usd_per_kwh(
     1. ``row``: the region-wide row of the region's ``price_key`` that applies to the
        month's first day (:func:`hashcarbon.geography.electricity_price`, any kind
        except add-ons; the shortest period wins, so a season beats a year);
-    2. ``held``: months outside every row take the nearest month with a row (earlier
-       first) -- assumption: a price persists until a source says otherwise;
+    2. ``held``: months outside every row take the same calendar month of the latest
+       year with a row (so wet/dry seasons persist), else the nearest month with a row --
+       assumption: a price persists until a source says otherwise;
     3. ``entity``: regions with only company rows (US-TX: Riot's net power cost) take the
        mean of those, held as in 2;
     4. ``parent``: regions without rows take their parent's price (US-GA -> US);
@@ -1011,37 +1032,43 @@ def region_price_usd_per_kwh(
     out = np.full((len(idx), len(codes)), np.nan)
     how = np.full((len(idx), len(codes)), "", dtype=object)
 
-    def held(values: np.ndarray) -> np.ndarray:
-        s = pd.Series(values)
-        return s.ffill().bfill().to_numpy()
+    # Work on a monthly grid from the table's first row to the last month asked, so that
+    # "held" means the nearest month with a row, not the nearest month asked.
+    first = min(idx.min(), pd.Timestamp(prices["start"].min()).to_period("M").to_timestamp())
+    grid_months = pd.date_range(first, idx.max(), freq="MS")
+    pos = grid_months.get_indexer(idx)
+
+    def held(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Uncovered months: same calendar month of the latest covered year, else nearest."""
+        s = pd.Series(values, index=grid_months)
+        by_moy = s.groupby(grid_months.month).transform(lambda x: x.ffill().bfill())
+        filled = s.fillna(by_moy).ffill().bfill()
+        return filled.to_numpy(), np.isnan(values)
 
     def series_for(key: str) -> tuple[np.ndarray, np.ndarray] | None:
         rows = _price_rows(key, prices)
         base = rows[~rows["kind"].isin(geography.NON_PRICE_KINDS)]
         if (base["entity"] == "").any():
-            p = geography.electricity_price(key, idx, table=prices)["price_usd_per_kwh"].to_numpy()
-            m = np.where(np.isnan(p), "held", "row").astype(object)
+            p = geography.electricity_price(key, grid_months, table=prices)
+            p = p["price_usd_per_kwh"].to_numpy()
+            label = "row"
         elif len(base):
             per = [
-                geography.electricity_price(key, idx, entity=e, table=prices)[
+                geography.electricity_price(key, grid_months, entity=e, table=prices)[
                     "price_usd_per_kwh"
                 ].to_numpy()
                 for e in sorted(set(base["entity"]))
             ]
             stack = np.vstack(per)
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 p = np.where(np.isnan(stack).all(axis=0), np.nan, np.nanmean(stack, axis=0))
-            m = np.full(len(idx), "entity", dtype=object)
+            label = "entity"
         else:
             return None
-        if np.isnan(p).all():
-            # rows exist but none covers any month asked: hold the nearest row in time
-            t = idx.to_numpy(dtype="datetime64[ns]")
-            starts = base["start"].to_numpy(dtype="datetime64[ns]")
-            nearest = np.abs((starts[None, :] - t[:, None]).astype(np.int64)).argmin(axis=1)
-            p = base["price_usd_per_kwh"].to_numpy(dtype=float)[nearest]
-            m = np.full(len(idx), "held", dtype=object)
-        return held(p), m
+        values, was_held = held(p)
+        m = np.where(was_held, "held" if label == "row" else "entity", label).astype(object)
+        return values[pos], m[pos]
 
     for j, code in enumerate(codes):
         chain = [(vocabulary.price_key(code), None)]
@@ -1179,3 +1206,139 @@ def fleet_efficiency_j_per_th(
     col = f"efficiency_j_per_th_{bound}"
     month = pd.to_datetime(daily["date"]).dt.to_period("M").dt.to_timestamp()
     return daily.groupby(month)[col].mean().reindex(idx).to_numpy(dtype=float)
+
+
+def _month_set(spec: str) -> set[int]:
+    a, b = (int(x) for x in str(spec).split("-"))
+    return set(range(a, b + 1)) if a <= b else set(range(a, 13)) | set(range(1, b + 1))
+
+
+def region_mining_limits_gw(region_codes: Sequence[str] | None, months) -> dict[str, np.ndarray]:
+    """Power available to mining by month and registry region (table ``mining_limits``).
+
+    A row of the table applies from ``start`` to ``end`` (blank: in force) in the months
+    of its ``months`` spec; a month takes the row in force on its first day (Xinjiang's
+    9 Jun 2021 shutdown counts from July 2021); a region's rows do not overlap (checked when the table is
+    built).  Every value carries its status and source in the table: stated loads and
+    policy limits, loads inferred as CCAF share x network power (range from the CBECI
+    power bounds), and named assumptions with a stated range where no source dates a
+    value.
+
+    Parameters
+    ----------
+    region_codes : sequence of str or None
+        Registry codes; ``None`` = the world model's regions.  ``"US"`` gives the limit of
+        all US states together.
+    months : array-like of date-like, length T
+
+    Returns
+    -------
+    dict
+        ``limit_gw``, ``limit_low_gw``, ``limit_high_gw`` (float arrays, shape (T, R)) [GW]
+        and ``status`` (str array (T, R): ``stated``, ``inferred``, ``assumption``, or
+        ``none`` where the table has no row -- NaN values there: the table gives no
+        limit, and a model must state its own range rather than assume "uncapped").
+    """
+    from hashcarbon import data
+
+    codes = _region_codes(region_codes)
+    idx = _months_index(months)
+    table = data.mining_limits()
+    shape = (len(idx), len(codes))
+    out = {k: np.full(shape, np.nan) for k in ("limit_gw", "limit_low_gw", "limit_high_gw")}
+    status = np.full(shape, "none", dtype=object)
+    t = idx.to_numpy(dtype="datetime64[ns]")
+    moy = idx.month.to_numpy()
+    for j, code in enumerate(codes):
+        for row in table[table["region"] == code].itertuples():
+            end = np.datetime64("2262-01-01") if pd.isna(row.end) else np.datetime64(row.end)
+            sel = (t >= np.datetime64(row.start)) & (t <= end)
+            sel &= np.isin(moy, list(_month_set(row.months)))
+            out["limit_gw"][sel, j] = row.limit_gw
+            out["limit_low_gw"][sel, j] = row.limit_low_gw
+            out["limit_high_gw"][sel, j] = row.limit_high_gw
+            status[sel, j] = row.status
+    out["status"] = status.astype(str)
+    return out
+
+
+def world_inputs(
+    months,
+    region_codes: Sequence[str] | None = None,
+    *,
+    factor_set="ccaf",
+    projection: str = "hold",
+    china_season_model: str = "annual",
+    wet_season_hydro_share: float | None = None,
+    price_usd_per_kwh: float = 0.05,
+):
+    """All input builders at once, as an :class:`xarray.Dataset` with units and provenance.
+
+    Parameters
+    ----------
+    months : array-like of date-like, length T
+    region_codes : sequence of str, optional
+        Default: the world model's regions in model order.
+    factor_set, projection, china_season_model, wet_season_hydro_share
+        See :func:`region_intensity_g_per_kwh` (average accounting: the marginal blend
+        needs the model's own regional energy).
+    price_usd_per_kwh : float, default 0.05
+        Price of the profitability threshold of :func:`new_machine_efficiency_j_per_th`
+        and of the estimator fleet of :func:`fleet_efficiency_j_per_th`. [USD/kWh]
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``time`` (T) and ``region`` (R): ``intensity_g_per_kwh``, ``curtailed_twh``,
+        ``price_usd_per_kwh``, ``price_method``, ``limit_gw``, ``limit_low_gw``,
+        ``limit_high_gw``, ``limit_status`` (time x region); ``new_machine_efficiency_j_per_th``
+        and ``fleet_efficiency_j_per_th`` (time).
+    """
+    import xarray as xr
+
+    from hashcarbon import __version__
+
+    codes = _region_codes(region_codes)
+    idx = _months_index(months)
+    dims = ("time", "region")
+    inten = region_intensity_g_per_kwh(
+        codes,
+        idx,
+        factor_set=factor_set,
+        projection=projection,
+        china_season_model=china_season_model,
+        wet_season_hydro_share=wet_season_hydro_share,
+    )
+    price, how = region_price_usd_per_kwh(codes, idx, return_methods=True)
+    limits = region_mining_limits_gw(codes, idx)
+    ds = xr.Dataset(
+        {
+            "intensity_g_per_kwh": (dims, inten, {"units": "gCO2e/kWh"}),
+            "curtailed_twh": (dims, region_curtailed_twh(codes, idx), {"units": "TWh/month"}),
+            "price_usd_per_kwh": (dims, price, {"units": "USD/kWh"}),
+            "price_method": (dims, how),
+            "limit_gw": (dims, limits["limit_gw"], {"units": "GW"}),
+            "limit_low_gw": (dims, limits["limit_low_gw"], {"units": "GW"}),
+            "limit_high_gw": (dims, limits["limit_high_gw"], {"units": "GW"}),
+            "limit_status": (dims, limits["status"]),
+            "new_machine_efficiency_j_per_th": (
+                ("time",),
+                new_machine_efficiency_j_per_th(idx, price_usd_per_kwh=price_usd_per_kwh),
+                {"units": "J/TH"},
+            ),
+            "fleet_efficiency_j_per_th": (
+                ("time",),
+                fleet_efficiency_j_per_th(idx, price_usd_per_kwh=price_usd_per_kwh),
+                {"units": "J/TH"},
+            ),
+        },
+        coords={"time": idx, "region": list(codes)},
+        attrs={
+            "hashcarbon_version": __version__,
+            "factor_set": factor_set if isinstance(factor_set, str) else "user-supplied",
+            "projection": projection,
+            "china_season_model": china_season_model,
+            "built_by": "hashcarbon.pipeline.world_inputs",
+        },
+    )
+    return ds

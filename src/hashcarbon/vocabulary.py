@@ -162,6 +162,11 @@ def region_codes() -> tuple[str, ...]:
     return tuple(_registry()["code"])
 
 
+def region_names() -> tuple[str, ...]:
+    """Every registry English name, in table order."""
+    return tuple(_registry()["name_en"])
+
+
 def world_region_codes() -> tuple[str, ...]:
     """Codes of the world model's regions, in model order (registry rows with ``world_model``)."""
     reg = _registry()
@@ -283,6 +288,7 @@ __all__ = [
     "price_key",
     "region",
     "region_codes",
+    "region_names",
     "regions",
     "world_mix_regions",
     "world_region_codes",

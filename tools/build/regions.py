@@ -2,6 +2,10 @@
 
 Table written (``src/hashcarbon/data/tables``):
 
+* ``mining_limits.csv`` -- dated, sourced limits of the power available to mining per
+  region (value, low, high [GW], kind, status stated / inferred / assumption, source),
+  hand-curated in ``mining_limits_manual.csv``; the builder checks codes, ranges, month
+  specs and that a region's periods do not overlap.
 * ``regions.csv`` -- the one region vocabulary of hashcarbon: code, English and Chinese
   name, kind, ISO 3166-1 alpha-3 country (OWID's code), Cambridge mining-map country,
   parent region, the key of the region's grid data (``grid_source`` x ``grid_key``: an
@@ -24,6 +28,20 @@ from build._common import write_table
 
 HERE = Path(__file__).resolve().parent
 MANUAL = HERE / "regions_manual.csv"
+LIMITS = HERE / "mining_limits_manual.csv"
+LIMIT_COLUMNS = [
+    "region",
+    "start",
+    "end",
+    "months",
+    "limit_gw",
+    "limit_low_gw",
+    "limit_high_gw",
+    "kind",
+    "status",
+    "source",
+    "note",
+]
 COLUMNS = [
     "code",
     "name_en",
@@ -76,7 +94,49 @@ def build_regions(tables_dir: Path) -> pd.DataFrame:
     return frame[COLUMNS]
 
 
+def month_set(spec: str) -> set[int]:
+    """'5-10' -> {5..10}; '11-4' wraps; '1-12' = all months."""
+    a, b = (int(x) for x in spec.split("-"))
+    if not (1 <= a <= 12 and 1 <= b <= 12):
+        raise ValueError(f"mining_limits_manual.csv: months {spec!r} outside 1-12")
+    return set(range(a, b + 1)) if a <= b else set(range(a, 13)) | set(range(1, b + 1))
+
+
+def build_mining_limits(codes: set[str]) -> pd.DataFrame:
+    frame = pd.read_csv(LIMITS, dtype=str, keep_default_na=False)
+    if list(frame.columns) != LIMIT_COLUMNS:
+        raise ValueError(f"mining_limits_manual.csv: expected columns {LIMIT_COLUMNS}")
+    bad = sorted(set(frame["region"]) - codes)
+    if bad:
+        raise ValueError(f"mining_limits_manual.csv: regions {bad} are not registry codes")
+    for col in ("limit_gw", "limit_low_gw", "limit_high_gw"):
+        frame[col] = frame[col].astype(float)
+    wrong = frame[
+        (frame["limit_low_gw"] > frame["limit_gw"]) | (frame["limit_gw"] > frame["limit_high_gw"])
+    ]
+    if len(wrong):
+        raise ValueError(
+            f"mining_limits_manual.csv: low <= value <= high fails for {wrong.iloc[0].tolist()[:3]}"
+        )
+    start = pd.to_datetime(frame["start"], format="%Y-%m-%d")
+    end = pd.to_datetime(frame["end"].replace("", "2100-12-31"), format="%Y-%m-%d")
+    for region in frame["region"].unique():
+        idx = list(frame.index[frame["region"] == region])
+        for i in idx:
+            for j in idx:
+                overlap = i < j and start[i] <= end[j] and start[j] <= end[i]
+                if overlap and month_set(frame.at[i, "months"]) & month_set(frame.at[j, "months"]):
+                    raise ValueError(f"mining_limits_manual.csv: {region} rows {i} and {j} overlap")
+    frame["months"].map(month_set)
+    return frame[LIMIT_COLUMNS]
+
+
 def build(shared_data: Path, out_dir: Path) -> list[Path]:
-    """Write ``regions.csv`` into out_dir (keys checked against the committed tables)."""
+    """Write ``regions.csv`` and ``mining_limits.csv`` into out_dir."""
     tables = HERE.parents[1] / "src" / "hashcarbon" / "data" / "tables"
-    return [write_table(build_regions(tables), out_dir, "regions.csv")]
+    regions = build_regions(tables)
+    limits = build_mining_limits(set(regions["code"]))
+    return [
+        write_table(regions, out_dir, "regions.csv"),
+        write_table(limits, out_dir, "mining_limits.csv", float_format="%.4g"),
+    ]

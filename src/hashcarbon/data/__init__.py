@@ -130,6 +130,14 @@ def hydro_curtailment() -> pd.DataFrame:
     return load_table("hydro_curtailment")
 
 
+def mining_limits() -> pd.DataFrame:
+    """Power available to mining by region and period (value, low, high) [GW], sourced.
+
+    Validated on load; see ``hashcarbon data info`` for coverage and source.
+    """
+    return load_table("mining_limits")
+
+
 def regions() -> pd.DataFrame:
     """Region registry: code, names (en/zh), map country, parent, grid and price keys.
 
@@ -152,6 +160,7 @@ __all__ = [
     "hardware",
     "hydro_curtailment",
     "load_table",
+    "mining_limits",
     "mining_map",
     "mining_map_points",
     "network",

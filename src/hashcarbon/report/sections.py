@@ -58,17 +58,14 @@ def _years(frame: pd.DataFrame) -> pd.Series:
 
 
 def prepare(runs: int, seed: int, flow_year: int) -> Context:
-    """Run the energy/carbon estimates every section shares."""
-    from hashcarbon import carbon, data
+    """Run the energy/carbon estimates every section shares (:mod:`hashcarbon.pipeline`)."""
+    from hashcarbon import pipeline
 
     ctx = Context(runs=runs, seed=seed, flow_year=flow_year)
-    net = data.network()
-    ctx.last_day = pd.Timestamp(net["date"].max())
-    ctx.last_full_year = ctx.last_day.year - (0 if ctx.last_day.is_year_end else 1)
-    for m in METHODS:
-        kw = dict(method=m, price_usd_per_kwh=PRICE, factors=FACTORS, accounting=ACCOUNTING)
-        ctx.yearly[m] = carbon.estimate(start="2014-01-01", freq="year", **kw)
-        ctx.monthly[m] = carbon.estimate(start="2014-01-01", freq="month", **kw)
+    ctx.last_day, ctx.last_full_year = pipeline.last_data_day()
+    ctx.yearly, ctx.monthly = pipeline.report_estimates(
+        METHODS, price_usd_per_kwh=PRICE, factors=FACTORS, accounting=ACCOUNTING
+    )
     return ctx
 
 

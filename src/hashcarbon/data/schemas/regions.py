@@ -37,6 +37,41 @@ REGIONS = pa.DataFrameSchema(
     strict=True,
 )
 
+_GW = pa.Check.in_range(0.0, 100.0)
+
+MINING_LIMITS = pa.DataFrameSchema(
+    {
+        "region": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2,7}(-[A-Z]{2,3})?$")),
+        "start": pa.Column("datetime64[ns]"),
+        "end": pa.Column("datetime64[ns]", nullable=True),
+        "months": pa.Column(str, pa.Check.str_matches(r"^([1-9]|1[0-2])-([1-9]|1[0-2])$")),
+        "limit_gw": pa.Column(float, _GW),
+        "limit_low_gw": pa.Column(float, _GW),
+        "limit_high_gw": pa.Column(float, _GW),
+        "kind": pa.Column(
+            str, pa.Check.isin(["measured_load", "policy", "resource", "assumption"])
+        ),
+        "status": pa.Column(str, pa.Check.isin(["stated", "inferred", "assumption"])),
+        "source": pa.Column(str, pa.Check.str_length(min_value=10)),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[
+        pa.Check(
+            lambda df: bool(
+                (
+                    (df["limit_low_gw"] <= df["limit_gw"]) & (df["limit_gw"] <= df["limit_high_gw"])
+                ).all()
+            ),
+            error="limit_low_gw <= limit_gw <= limit_high_gw",
+        ),
+        pa.Check(
+            lambda df: bool((df["end"].isna() | (df["end"] >= df["start"])).all()),
+            error="end on or after start",
+        ),
+    ],
+    strict=True,
+)
+
 SPECS: list = [
     TableSpec(
         name="regions",
@@ -55,6 +90,25 @@ SPECS: list = [
             "grid_key": str,
             "price_key": str,
             "world_model": bool,
+            "note": str,
+        },
+    ),
+    TableSpec(
+        name="mining_limits",
+        filename="mining_limits.csv",
+        schema=MINING_LIMITS,
+        description="Power available to mining by region and period: value, low, high [GW], sourced",
+        date_columns=("start", "end"),
+        coverage_column="start",
+        dtypes={
+            "region": str,
+            "months": str,
+            "limit_gw": float,
+            "limit_low_gw": float,
+            "limit_high_gw": float,
+            "kind": str,
+            "status": str,
+            "source": str,
             "note": str,
         },
     ),
