@@ -140,8 +140,15 @@ def _grid_paths_cached(codes: tuple, first: str, n: int, factor_set: str, projec
         yy = np.clip(years, full.index.min(), full.index.max())  # held outside the data
         sust[:, j] = full.loc[yy].to_numpy()
     curt_twh = pipeline.region_curtailed_twh(list(codes), time)
+    # prices on an axis that reaches the table's rows (2014-2035 at least), then the months
+    # asked: a short axis before the first row would otherwise get no price to hold
+    wide = pd.date_range(
+        min(time[0], pd.Timestamp("2014-01-01")),
+        max(time[-1], pd.Timestamp("2035-12-01")),
+        freq="MS",
+    )
     with np.errstate(invalid="ignore"):
-        price = pipeline.region_price_usd_per_kwh(list(codes), time)
+        price = pipeline.region_price_usd_per_kwh(list(codes), wide)[wide.get_indexer(time)]
     if not np.isfinite(price).all() or (price <= 0).any():
         raise DataError("electricity_prices: a world-model region has no positive price")
     return intensity, sust, curt_twh, price
