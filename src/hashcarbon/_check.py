@@ -405,7 +405,18 @@ def _wrap(func: Callable, module: str) -> Callable:
             # ``**options`` are passed on to other checked functions or are metadata
             if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
                 check_argument(where, name, value, p.default)
-        return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            # arrays of the right kinds whose shapes do not fit together (numpy's message)
+            if isinstance(exc, InputError) or "could not be broadcast" not in str(exc):
+                raise
+            shapes = ", ".join(
+                f"{n} {np.shape(v)}"
+                for n, v in bound.arguments.items()
+                if isinstance(v, (list, tuple, np.ndarray, pd.Series)) and np.ndim(v) > 0
+            )
+            raise InputError(f"{where}: array arguments of different lengths ({shapes})") from None
 
     checked.__hashcarbon_checked__ = True  # type: ignore[attr-defined]
     return checked
