@@ -25,6 +25,7 @@ API = ROOT / "docs" / "api"
 PUBLIC_MODULES: tuple[tuple[str, str], ...] = (
     ("hashcarbon.units", "Physical and protocol constants"),
     ("hashcarbon.errors", "The project's errors"),
+    ("hashcarbon.dates", "The one date parser"),
     ("hashcarbon.vocabulary", "One vocabulary: regions, sources, methods"),
     ("hashcarbon.data", "Curated data tables"),
     ("hashcarbon.chain", "Protocol economics"),
@@ -36,6 +37,7 @@ PUBLIC_MODULES: tuple[tuple[str, str], ...] = (
     ("hashcarbon.pipeline", "The one estimate -> location -> grid -> carbon chain"),
     ("hashcarbon.scenario", "Scenario files (TOML)"),
     ("hashcarbon.sd", "Stock-flow engine"),
+    ("hashcarbon.models.parameters", "Parameter tables of the models"),
     ("hashcarbon.models.bbce", "BBCE model of Jiang et al. (2021)"),
     ("hashcarbon.models.world", "World policy simulator"),
     ("hashcarbon.report", "Report and claims"),

@@ -109,8 +109,9 @@ def describe_file(
 
 
 def _fmt(value: Any) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        # by components: strftime fails on dates outside the standard library's range
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if hasattr(value, "item"):
         value = value.item()
     return str(value)

@@ -28,6 +28,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from hashcarbon import provenance
 from hashcarbon._io import check_output, temp_dir_for
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
@@ -47,6 +48,19 @@ STEPS: list[tuple[str, Callable]] = [
     ("policy", sections.section_policy),
 ]
 
+
+def _data_layer_text(lang: str) -> str:
+    """Which data the report used: the embedded tables, or updated rows fetched on a date."""
+    from hashcarbon import data
+
+    fetched = sorted(
+        str(v["fetched_at"])[:10]
+        for v in data.provenance().values()
+        if v.get("layer") == "updated" and v.get("fetched_at")
+    )
+    if not fetched:
+        return t(lang, "layer_embedded")
+    return t(lang, "layer_updated", date=fetched[-1])
 
 def check_options(lang: str, runs: Any, seed: Any, flow_year: Any) -> None:
     """One-line :class:`InputError` for a bad option."""
@@ -355,7 +369,6 @@ def render(
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     tmpl = env.get_template("report.html.j2")
-    import hashcarbon
 
     order = ["energy", "where", "carbon", "flows", "bbce", "policy", "claims", "provenance"]
     out = []
@@ -407,7 +420,7 @@ def render(
         {
             **e,
             "emissions": c["emissions"],
-            "version": hashcarbon.__version__,
+            "version": provenance.version_string(),
             "last_day": f"{ctx.last_day:%Y-%m-%d}",
         },
         lang,
@@ -415,7 +428,8 @@ def render(
     generated = t(
         lang,
         "generated",
-        version=hashcarbon.__version__,
+        version=provenance.version_string(),
+        layer=_data_layer_text(lang),
         last_day=f"{ctx.last_day:%Y-%m-%d}",
         seed=ctx.seed,
         runs=ctx.runs,

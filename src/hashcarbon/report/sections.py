@@ -741,8 +741,7 @@ def revenue_change(year_from: int, year_to: int) -> dict[str, float]:
 
 # ---------------------------------------------------------------- (h) provenance
 def section_provenance(ctx: Context) -> Section:
-    import hashcarbon
-    from hashcarbon import data
+    from hashcarbon import data, provenance
 
     srcs = data.sources()
     rows = [
@@ -760,7 +759,7 @@ def section_provenance(ctx: Context) -> Section:
         except Exception:  # pragma: no cover - optional
             libs[lib] = "?"
     params = {
-        "hashcarbon": hashcarbon.__version__,
+        "hashcarbon": provenance.version_string(),
         "python": platform.python_version(),
         **libs,
         "methods": ", ".join(METHODS),
@@ -781,7 +780,7 @@ def section_provenance(ctx: Context) -> Section:
         params["world model last history month"] = d0.attrs.get("last_history_month", "")
         params["world model price path"] = d0.attrs.get("price_path", "")
     sec = Section("provenance")
-    sec.numbers = {"version": hashcarbon.__version__, "seed": ctx.seed, "runs": ctx.runs}
+    sec.numbers = {"version": provenance.version_string(), "seed": ctx.seed, "runs": ctx.runs}
     sec.tables["parameters"] = pd.DataFrame(
         {"parameter": list(params), "value": [str(v) for v in params.values()]}
     )

@@ -104,7 +104,7 @@ def _to_dataset(
     end: pd.Timestamp,
     hist: History,
 ) -> xr.Dataset:
-    import hashcarbon
+    from hashcarbon import provenance
 
     sel = (sim.time >= start) & (sim.time <= end)
     if not sel.any():
@@ -147,7 +147,7 @@ def _to_dataset(
     )
     ds.attrs.update(
         model="hashcarbon.models.world",
-        hashcarbon_version=hashcarbon.__version__,
+        **provenance.software(),
         scenario=scen.name,
         scenario_json=scen.model_dump_json(),
         seed=seed,
