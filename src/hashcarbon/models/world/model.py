@@ -475,7 +475,9 @@ def step_month(st: State, t: int, inp: Inputs):
     if inp.basket is not None:  # fleet_accounting = 1: the energy module's basket
         h_ths = np.maximum(run.sum(axis=(1, 2)) * 1e6, 1e-9)
         theta = profitability_threshold_j_per_th(inp.revenue[t], h_ths, 0.05)
-        theta = np.minimum(theta, np.min(lv.min_eff_max_j_per_th[t]))  # a standard binds
+        # a standard in every region bounds the basket; a regional one does not (its
+        # machines run elsewhere)
+        theta = np.minimum(theta, np.max(lv.min_eff_max_j_per_th[t]))
         scale = steps.basket_scale(run, st.eff_slot, inp.basket.efficiency(t, theta))
     p_run, e_twh, emis, sust = steps.outputs(
         run,
