@@ -342,7 +342,8 @@ class Basket:
 
         the most efficient model with weight when none is below the threshold (the
         estimator carries its last value forward; the nearest stand-in here)."""
-        k = np.searchsorted(self.eff_sorted, np.asarray(threshold_j_per_th), side="left")
+        thr = np.asarray(threshold_j_per_th, dtype=float)
+        k = np.searchsorted(self.eff_sorted, np.where(np.isnan(thr), np.inf, thr), side="left")
         w = self.cum_w[t, k]
         with np.errstate(invalid="ignore", divide="ignore"):
             e = self.cum_we[t, k] / w
