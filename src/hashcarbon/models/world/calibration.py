@@ -12,7 +12,12 @@ seed 0), minimising
 (monthly network hash rate from :func:`hashcarbon.data.network`; country shares of the
 Cambridge mining map, :func:`hashcarbon.data.mining_map`; :math:`\\lambda = 5`, so one
 share point weighs like a 5 % hash-rate error).  2022-2025 hash rate and the Jan-2022 map
-are left out of the fit and reported separately (:func:`hindcast_report`).
+are left out of the fit and reported separately (:func:`hindcast_report`).  Energy is not
+fitted: with ``fleet_accounting = 1`` it is on the energy module's basket; the running
+fleet's efficiency against :func:`hashcarbon.pipeline.fleet_efficiency_j_per_th` is
+reported (:func:`fleet_errors`), in and out of sample.  ``--fit-window`` compares
+purchase-mix windows on the vintage fleet with a fleet-error term
+(:func:`fit_purchase_window`).
 
 Run ``python -m hashcarbon.models.world.calibration --fit --scenarios`` to refit, print
 the hindcast report and the scenario table (``hurdle_margin`` is inferred from miners'
@@ -38,6 +43,9 @@ __all__ = [
     "FITTED",
     "country_shares",
     "fit",
+    "fit_purchase_window",
+    "fleet_efficiency",
+    "fleet_errors",
     "hashrate_errors",
     "hindcast_report",
     "share_errors",

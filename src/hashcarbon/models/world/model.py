@@ -31,6 +31,11 @@ sub-step (each docstring holds its equation, units and source):
    [USD/(TH/s)/day], units run in increasing cost while :math:`c_k \le R / H_k`
    (hashprice at the cumulative hash rate :math:`H_k`); the marginal unit runs in part.
    Difficulty is implied: it follows the running hash rate (``hashcarbon.chain``).
+   Energy accounting (``fleet_accounting = 1``): the power of every region is multiplied
+   by the run's ratio of the energy module's CBECI-2023 basket (at the run's own
+   threshold) to the hash-weighted efficiency of the running vintages
+   (:func:`hashcarbon.models.world.steps.basket_scale`), so world energy is on the
+   accounting of ``estimate``.
 7. **Economic scrapping** of runnable but unprofitable capacity (``scrap_idle_per_month``).
 8. **Orders** - expected hashprice is smoothed; orders = ``invest_rate_per_month`` x
    installed x max(0, 1 - c_new / hashprice_expected - ``hurdle_margin``).
