@@ -398,6 +398,9 @@ def test_carbon_tax_and_min_efficiency():
             ],
             price="flat",
         ),
+        # the merit order on the machines themselves: with fleet_accounting = 1 the power
+        # is rescaled to the energy module's basket (test_basket_accounting)
+        params=resolve({"fleet_accounting": 0}),
     )
     # no machine worse than 300 J/TH runs anywhere once the standard applies
     eff = ma.power_gw / np.maximum(ma.hashrate_ehs, 1e-12) * 1e3 / 1.1
@@ -541,3 +544,31 @@ def test_exempt_regions_receive_new_machines():
     # machines bought after the ban (all pre-ban ones are older than 5 years by 2020 or
     # have left) still run on curtailed hydro in the wet season
     assert sim.hashrate_ehs[wet, 0, sc].min() > 0.0
+
+
+def test_basket_accounting():
+    """fleet_accounting = 1: world power = running hash rate x the energy module's
+    CBECI-2023 basket at the run's own threshold x PUE; hash rate and regional power
+    shares are those of the vintage fleet (fleet_accounting = 0)."""
+    from hashcarbon.energy import profitability_threshold_j_per_th
+    from hashcarbon.models.world.inputs import basket_table
+
+    hist = synthetic_history()
+    scen = _scen([], price="flat")
+    a = simulate(hist, scen)
+    b = simulate(hist, scen, params=resolve({"fleet_accounting": 0}))
+    np.testing.assert_allclose(a.hashrate_ehs, b.hashrate_ehs)
+    h = a.hashrate_ehs[:, 0, :].sum(axis=1).astype(float)
+    p = a.power_gw[:, 0, :].sum(axis=1).astype(float)
+    bsk = basket_table(a.time)
+    t = np.flatnonzero((a.time >= "2017-01-01") & (h > 0))
+    theta = profitability_threshold_j_per_th(a.revenue_usd_per_day[t, 0], h[t] * 1e6, 0.05)
+    want = np.array([bsk.efficiency(i, th) for i, th in zip(t, theta, strict=True)])
+    np.testing.assert_allclose(p[t] / h[t] * 1e3 / 1.1, want, rtol=1e-4)
+    # the regional split of power is the vintage fleet's
+    pb = b.power_gw[:, 0, :].astype(float)
+    share_a = a.power_gw[t, 0, :] / p[t, None]
+    share_b = pb[t] / pb[t].sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(share_a, share_b, atol=1e-5)
+    # the world fleet differs from the vintage fleet (the gap that the accounting closes)
+    assert not np.allclose(p, b.power_gw[:, 0, :].sum(axis=1), rtol=0.02)

@@ -239,3 +239,15 @@ def test_factor_set_and_projection_options():
         world.run("no-ban", factors="mee")
     with pytest.raises(InputError, match="projection"):
         world.run("no-ban", projection="guess")
+
+
+def test_basket_scale():
+    """s_n = basket / hash-weighted efficiency of the running vintages; 1 where undefined."""
+    eff = np.array([100.0, 50.0])
+    run = np.zeros((3, 2, 2))
+    run[0, 0] = [1.0, 1.0]  # hash-weighted 75 J/TH
+    run[1, 1] = [0.0, 2.0]  # 50 J/TH
+    s = steps.basket_scale(run, eff, np.array([90.0, 60.0, 70.0]))
+    np.testing.assert_allclose(s, [90.0 / 75.0, 60.0 / 50.0, 1.0])  # run 2: nothing runs
+    s = steps.basket_scale(run, eff, np.array([np.nan, 60.0, 70.0]))
+    assert s[0] == 1.0

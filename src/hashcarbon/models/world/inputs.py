@@ -322,3 +322,57 @@ def load_history() -> History:
         fees_btc_per_day=monthly["fees_btc"].to_numpy(),
         versions=versions,
     )
+
+
+@dataclass(frozen=True)
+class Basket:
+    """The energy module's CBECI-2023 basket by month, as prefix sums over models sorted
+    by efficiency (:func:`basket_table`)."""
+
+    eff_sorted: np.ndarray  # (M,) J/TH, increasing
+    cum_w: np.ndarray  # (T, M + 1) sum of age weights of the first j models
+    cum_we: np.ndarray  # (T, M + 1) sum of weight x efficiency of the first j models
+    first_eff: np.ndarray  # (T,) most efficient model with weight > 0 (nan: none)
+
+    def efficiency(self, t: int, threshold_j_per_th) -> np.ndarray:
+        r"""Basket efficiency in month ``t`` at the thresholds :math:`\theta_n` [J/TH]:
+
+        .. math:: \bar\varepsilon_n = \frac{\sum_m w_{tm} [\varepsilon_m < \theta_n]
+                  \varepsilon_m}{\sum_m w_{tm} [\varepsilon_m < \theta_n]}
+
+        the most efficient model with weight when none is below the threshold (the
+        estimator carries its last value forward; the nearest stand-in here)."""
+        thr = np.asarray(threshold_j_per_th, dtype=float)
+        k = np.searchsorted(self.eff_sorted, np.where(np.isnan(thr), np.inf, thr), side="left")
+        w = self.cum_w[t, k]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = self.cum_we[t, k] / w
+        return np.where(w > 0, e, self.first_eff[t])
+
+
+def basket_table(time: pd.DatetimeIndex, catalogue: str = "full") -> Basket:
+    """The CBECI-2023 basket of the energy module by month: the catalogue of
+    :func:`hashcarbon.energy.estimate` (``catalogue``, manufacturer rows) with the age
+    weights of :func:`hashcarbon.energy.age_weights_2023` (1, 0.8, 0.6, 0.4, 0.2 by year
+    after release + 2 months, 0 from 5 years) on the 15th of each month [-].  Models
+    enter by efficiency below a threshold (:meth:`Basket.efficiency`)."""
+    return _basket_cached(f"{time[0]:%Y-%m-01}", len(time), catalogue)
+
+
+@functools.cache
+def _basket_cached(first: str, n: int, catalogue: str) -> Basket:
+    from hashcarbon import energy
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    hw = energy._load_catalogue(catalogue, True)
+    eff = hw["efficiency_j_per_th"].to_numpy(dtype=float)
+    order = np.argsort(eff, kind="stable")
+    eff_s = eff[order]
+    rel = pd.to_datetime(hw["release_date"]).to_numpy()[order]
+    w = energy.age_weights_2023(time + pd.Timedelta(days=14), rel)  # (T, M)
+    z = np.zeros((n, 1))
+    cum_w = np.concatenate([z, np.cumsum(w, axis=1)], axis=1)
+    cum_we = np.concatenate([z, np.cumsum(w * eff_s[None, :], axis=1)], axis=1)
+    has = (w > 0).any(axis=1)
+    first = np.where(has, eff_s[np.argmax(w > 0, axis=1)], np.nan)
+    return Basket(eff_s, cum_w, cum_we, first)

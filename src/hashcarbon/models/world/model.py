@@ -31,6 +31,11 @@ sub-step (each docstring holds its equation, units and source):
    [USD/(TH/s)/day], units run in increasing cost while :math:`c_k \le R / H_k`
    (hashprice at the cumulative hash rate :math:`H_k`); the marginal unit runs in part.
    Difficulty is implied: it follows the running hash rate (``hashcarbon.chain``).
+   Energy accounting (``fleet_accounting = 1``): the power of every region is multiplied
+   by the run's ratio of the energy module's CBECI-2023 basket (at the run's own
+   threshold) to the hash-weighted efficiency of the running vintages
+   (:func:`hashcarbon.models.world.steps.basket_scale`), so world energy is on the
+   accounting of ``estimate``.
 7. **Economic scrapping** of runnable but unprofitable capacity (``scrap_idle_per_month``).
 8. **Orders** - expected hashprice is smoothed; orders = ``invest_rate_per_month`` x
    installed x max(0, 1 - c_new / hashprice_expected - ``hurdle_margin``).
@@ -51,14 +56,16 @@ from dataclasses import replace as dataclasses_replace
 import numpy as np
 import pandas as pd
 
-from hashcarbon.energy import AGE_WEIGHTS_2023
+from hashcarbon.energy import AGE_WEIGHTS_2023, profitability_threshold_j_per_th
 from hashcarbon.errors import InputError
 from hashcarbon.models.world import steps
 from hashcarbon.models.world.inputs import (
     GRID_DEFAULTS,
+    Basket,
     History,
     RegionTable,
     base_caps_gw,
+    basket_table,
     grid_paths,
     new_machine_efficiency,
     region_table,
@@ -150,6 +157,7 @@ class Inputs:
     not_ug: np.ndarray  # (R,) bool
     cn_ug: int  # index of the underground region, -1 if none
     retire_frac: np.ndarray  # (A,) share of a vintage retired at each age
+    basket: Basket | None  # the energy module's basket (fleet_accounting = 1), or None
     install_floor_gw: float  # lowest ASIC supply [GW/month]: its Jan-2014 level
     P: dict
 
@@ -324,6 +332,7 @@ def prepare(
         retire_frac=steps.survival_retire_fraction(
             A, AGE_WEIGHTS_2023 if P["retirement_profile"] == 1 else None
         ),
+        basket=basket_table(time) if P["fleet_accounting"] == 1 else None,
         P=P,
     )
     return inp, btc, last
@@ -467,6 +476,14 @@ def step_month(st: State, t: int, inp: Inputs):
     flows.update(f)
     # 6. dispatch by merit order and the month's outputs
     run = steps.dispatch(runnable, st.eff_slot, pue, inp.cost[t], inp.revenue[t])
+    scale = None
+    if inp.basket is not None:  # fleet_accounting = 1: the energy module's basket
+        h_ths = np.maximum(run.sum(axis=(1, 2)) * 1e6, 1e-9)
+        theta = profitability_threshold_j_per_th(inp.revenue[t], h_ths, 0.05)
+        # a standard in every region bounds the basket; a regional one does not (its
+        # machines run elsewhere)
+        theta = np.minimum(theta, np.max(lv.min_eff_max_j_per_th[t]))
+        scale = steps.basket_scale(run, st.eff_slot, inp.basket.efficiency(t, theta))
     p_run, e_twh, emis, sust = steps.outputs(
         run,
         g_per,
@@ -476,6 +493,7 @@ def step_month(st: State, t: int, inp: Inputs):
         inp.intensity[t],
         inp.sust_share[t],
         P["exempt_intensity_g_per_kwh"],
+        scale,
     )
     out = {"hash": run.sum(axis=2), "inst": cap.sum(axis=2), "power": p_run}
     out.update(energy=e_twh, emis=emis, sust=sust)

@@ -36,6 +36,7 @@ from hashcarbon.units import KWH_PER_THS_DAY_PER_J_PER_TH
 __all__ = [
     "State",
     "allowed_power",
+    "basket_scale",
     "deliver",
     "dispatch",
     "displace",
@@ -543,17 +544,48 @@ def dispatch(runnable, eff_slot, pue, cost_t, revenue_t):
     return run.reshape(N, R, A) * 1e-6
 
 
-def outputs(run, g_per, hours_t, ban_t, ex_gw, intensity_t, sust_share, exempt_intensity):
+def basket_scale(run, eff_slot, basket_eff_j_per_th):
+    r"""Ratio of the energy module's basket efficiency to the hash-weighted efficiency of
+    the running vintages, per run [-], shape (N,).
+
+    .. math:: \bar\varepsilon^{hash}_n = \frac{\sum_{r,a} \text{run}_{nra}
+              \varepsilon_a}{\sum_{r,a} \text{run}_{nra}},\qquad
+              s_n = \bar\varepsilon^{bsk}_n / \bar\varepsilon^{hash}_n
+
+    with :math:`\bar\varepsilon^{bsk}_n` the CBECI-2023 basket of the catalogue at the
+    run's own profitability threshold
+    (:meth:`hashcarbon.models.world.inputs.Basket.efficiency`): every profitable model
+    released within 5 years counts with its age weight 1, 0.8, 0.6, 0.4, 0.2 whatever its
+    sales, the accounting of :func:`hashcarbon.energy.estimate` (``cbeci-2023``).  With
+    ``fleet_accounting = 1`` the power of every region is multiplied by :math:`s_n`, so
+    the world energy is running hash rate x basket efficiency x PUE as in ``estimate``;
+    regional differences of the vintage mix are kept.  1 where either is undefined.
+    Source: Cambridge CBECI 2023 methodology (https://ccaf.io/cbnsi/cbeci/methodology).
+    """
+    r_a = run.sum(axis=1)  # (N, A)
+    h = r_a.sum(axis=1)
+    e_hash = (r_a @ eff_slot) / np.maximum(h, _EPS)
+    ok = (h > _EPS) & np.isfinite(basket_eff_j_per_th)
+    return np.where(ok, np.nan_to_num(basket_eff_j_per_th) / np.maximum(e_hash, _EPS), 1.0)
+
+
+def outputs(
+    run, g_per, hours_t, ban_t, ex_gw, intensity_t, sust_share, exempt_intensity, scale=None
+):
     r"""Power, energy, emissions and sustainable energy of the running machines.
 
-    .. math:: P_{nr} = \sum_a \text{run}_{nra} g_a,\quad E_{nr} = P_{nr} h_t 10^{-3},
+    .. math:: P_{nr} = s_n \sum_a \text{run}_{nra} g_a,\quad E_{nr} = P_{nr} h_t 10^{-3},
               \quad \text{CO2}_{nr} = E_{nr}\,[(1-x_{nr}) I_{rt} + x_{nr} I^{ex}]\,10^{-3}
 
+    with :math:`s_n` = ``scale`` (:func:`basket_scale`; 1 when ``None``: the
+    hash-weighted vintage fleet)
     with :math:`x_{nr} = \min(P_{nr}, X_{nr}) / P_{nr}` the exempt share of a banned
     region's load, :math:`I^{ex}` = ``exempt_intensity_g_per_kwh`` (CCAF's hydro
     lifecycle factor, estimators.md §2.4).  Units: GW, TWh, Mt CO2e.
     """
     p_run = gw(run, g_per)
+    if scale is not None:
+        p_run = p_run * scale[:, None]
     e_twh = p_run * hours_t * 1e-3
     exempt_gw_nom = np.where(ban_t[None, :] > 0, np.minimum(p_run, ex_gw), 0.0)
     exempt_share = np.where(p_run > 0, exempt_gw_nom / np.maximum(p_run, _EPS), 0.0)
