@@ -42,6 +42,7 @@ __all__ = [
     "RegionTable",
     "capacity_table",
     "grid_paths",
+    "us_miner_price_usd_per_kwh",
     "load_history",
     "region_codes",
     "region_table",
@@ -175,6 +176,42 @@ def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str
     """
     codes = region_table().codes
     return _grid_paths_cached(codes, f"{time[0]:%Y-%m-01}", len(time), factor_set, projection)
+
+
+#: Regions priced from their parent "United States" (the EIA industrial average) that
+#: take the miners' own power cost with ``us_miner_price = 1``.
+US_MINER_PRICE_REGIONS = ("US-GA", "US-KY", "US-OT")
+
+
+@functools.cache
+def _us_miner_price_cached(first: str, n: int) -> np.ndarray:
+    from hashcarbon import data, geography
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    table = data.electricity_prices()
+    p = geography.electricity_price(
+        "United States", time, kind="public_miner_average", table=table
+    )["price_usd_per_kwh"].to_numpy(dtype=float)
+    held = pd.Series(p, index=time).ffill().bfill().to_numpy()
+    if not np.isfinite(held).all():
+        raise DataError("electricity_prices: no public_miner_average row for United States")
+    return held
+
+
+def us_miner_price_usd_per_kwh(time: pd.DatetimeIndex) -> np.ndarray:
+    """Power cost of the US listed miners by month [USD/kWh], shape (T,).
+
+    The ``public_miner_average`` rows of the ``electricity_prices`` table (average power
+    cost of Riot, Marathon, Core Scientific and peers from their 10-Q/10-K filings,
+    quarterly 2021-2023: 0.035-0.041 USD/kWh; tabulated by Krisp140/TargetedNakomoto),
+    held before the first and after the last row (a price persists until a source says
+    otherwise, the pipeline's rule).  Corroboration: regional_inputs.md §7 (US
+    public-miner / industry average 0.040-0.045 USD/kWh 2022-24, K33; Cambridge 2025
+    survey median delivered 0.045).  Used for :data:`US_MINER_PRICE_REGIONS`, which
+    otherwise take the EIA industrial average of all US industry (0.067-0.093 USD/kWh),
+    a price that miners, who contract below it, do not pay.
+    """
+    return _us_miner_price_cached(f"{time[0]:%Y-%m-01}", len(time))
 
 
 def region_codes() -> tuple[str, ...]:

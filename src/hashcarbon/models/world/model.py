@@ -66,7 +66,9 @@ from hashcarbon.models.world.inputs import (
     RegionTable,
     base_caps_gw,
     basket_table,
+    US_MINER_PRICE_REGIONS,
     grid_paths,
+    us_miner_price_usd_per_kwh,
     new_machine_efficiency,
     region_table,
 )
@@ -277,6 +279,16 @@ def prepare(
     price, intensity, sust, curt_twh, cost = region_paths(
         time, lv, grid["factor_set"], grid["projection"]
     )
+    if P.get("us_miner_price", 0) > 0.5:
+        # US regions without their own price row pay the listed miners' power cost, not
+        # the EIA industrial average (inputs.us_miner_price_usd_per_kwh)
+        miner = us_miner_price_usd_per_kwh(time)
+        for code in US_MINER_PRICE_REGIONS:
+            if code in rt.codes:
+                j = rt.index(code)
+                new = np.maximum(miner + lv.tariff_usd_per_kwh[:, j], 1e-4)
+                cost[:, j] = cost[:, j] + new - price[:, j]
+                price[:, j] = new
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
