@@ -584,7 +584,8 @@ def test_us_miner_price_rows():
     before = t < "2021-01-01"
     assert np.isnan(p[before]).all()
     assert np.isfinite(p[~before]).all()
-    assert (p[~before] >= 0.035).all() and (p[~before] <= 0.041).all()
+    assert (p[~before] >= 0.035).all()
+    assert (p[~before] <= 0.041).all()
     assert p[-1] == p[t.get_loc(pd.Timestamp("2023-12-01"))]  # held after the last row
     back = us_miner_price_usd_per_kwh(t, held_back=True)
     assert np.allclose(back[before], p[t.get_loc(pd.Timestamp("2021-01-01"))])
