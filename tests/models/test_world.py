@@ -572,3 +572,21 @@ def test_basket_accounting():
     np.testing.assert_allclose(share_a, share_b, atol=1e-5)
     # the world fleet differs from the vintage fleet (the gap that the accounting closes)
     assert not np.allclose(p, b.power_gw[:, 0, :].sum(axis=1), rtol=0.02)
+
+
+def test_us_miner_price_rows():
+    """The listed miners' power cost (electricity_prices, public_miner_average): none before
+    its first row (Jan 2021) unless held back, 0.035-0.041 USD/kWh from 2021, held after."""
+    from hashcarbon.models.world.inputs import us_miner_price_usd_per_kwh
+
+    t = pd.date_range("2019-01-01", "2026-12-01", freq="MS")
+    p = us_miner_price_usd_per_kwh(t)
+    before = t < "2021-01-01"
+    assert np.isnan(p[before]).all()
+    assert np.isfinite(p[~before]).all()
+    assert (p[~before] >= 0.035).all()
+    assert (p[~before] <= 0.041).all()
+    assert p[-1] == p[t.get_loc(pd.Timestamp("2023-12-01"))]  # held after the last row
+    back = us_miner_price_usd_per_kwh(t, held_back=True)
+    assert np.allclose(back[before], p[t.get_loc(pd.Timestamp("2021-01-01"))])
+    assert np.allclose(back[~before], p[~before])

@@ -375,6 +375,17 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
     out["share_mae_2021_h2_points"] = {
         c: round(100 * float(h2[c].mean()), 2) for c in ("Kazakhstan", "United States", "Russia")
     }
+    # hash rate outside China before the ban: what July 2021 starts from
+    obs_map = _observed_map()
+    h_obs = he["series"]["obs"]
+    out["hashrate_outside_china_2021_05"] = {
+        "model": round(
+            float(he["series"].loc["2021-05-01", "mod"] * (1 - cs.loc["2021-05-01", "China"])), 1
+        ),
+        "map_implied": round(
+            float(h_obs.loc["2021-05-01"] * (1 - obs_map.loc["2021-05-01", "China"])), 1
+        ),
+    }
     # sensitivities of the share error
     sens = {}
     for label, over in (
@@ -401,6 +412,29 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
             "share_mae_7_points": round(100 * float(err2[seven].to_numpy().mean()), 2),
             "hashrate_mape_2016_2021": round(he2["mape_2016_2021"], 4),
             "hashrate_mape_2022_2025": round(he2["mape_2022_2025"], 4),
+        }
+    # the US regions priced from their parent at the listed miners' power cost
+    for level, label in ((1, "us_miner_price_from_2021"), (2, "us_miner_price_held_back")):
+        s5 = simulate(hist, scen, params={**p, "us_miner_price": level})
+        he5 = hashrate_errors(s5, hist)
+        se5 = share_errors(s5)
+        err5 = (se5["model"] - se5["observed"]).abs()
+        cs5 = country_shares(s5)
+        sens[label] = {
+            "share_mae_7_points": round(100 * float(err5[seven].to_numpy().mean()), 2),
+            "united_states_2021_h2_points": round(
+                100 * float(err5.loc["2021-07":"2021-12", "United States"].mean()), 2
+            ),
+            "hashrate_2021_07_08": [
+                round(float(he5["series"].loc[f"2021-0{m}-01", "mod"]), 1) for m in (7, 8)
+            ],
+            "hashrate_mape_2016_2021": round(he5["mape_2016_2021"], 4),
+            "hashrate_mape_2022_2025": round(he5["mape_2022_2025"], 4),
+            "china_share_2025_10": (
+                round(float(cs5.loc["2025-10-01", "China"]), 3)
+                if pd.Timestamp("2025-10-01") in cs5.index
+                else None
+            ),
         }
     for u in (0.0, 0.2, 0.35, 0.5):
         pol = []

@@ -45,6 +45,7 @@ __all__ = [
     "load_history",
     "region_codes",
     "region_table",
+    "us_miner_price_usd_per_kwh",
 ]
 
 _HERE = "hashcarbon.models.world"
@@ -175,6 +176,46 @@ def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str
     """
     codes = region_table().codes
     return _grid_paths_cached(codes, f"{time[0]:%Y-%m-01}", len(time), factor_set, projection)
+
+
+#: Regions priced from their parent "United States" (the EIA industrial average) that
+#: take the miners' own power cost with ``us_miner_price = 1``.
+US_MINER_PRICE_REGIONS = ("US-GA", "US-KY", "US-OT")
+
+
+@functools.cache
+def _us_miner_price_cached(first: str, n: int, held_back: bool) -> np.ndarray:
+    from hashcarbon import data, geography
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    table = data.electricity_prices()
+    p = geography.electricity_price(
+        "United States", time, kind="public_miner_average", table=table
+    )["price_usd_per_kwh"].to_numpy(dtype=float)
+    held = pd.Series(p, index=time).ffill()  # NaN before the first row
+    held = (held.bfill() if held_back else held).to_numpy()
+    if not np.isfinite(held[-1]):
+        raise DataError("electricity_prices: no public_miner_average row for United States")
+    return held
+
+
+def us_miner_price_usd_per_kwh(time: pd.DatetimeIndex, held_back: bool = False) -> np.ndarray:
+    """Power cost of the US listed miners by month [USD/kWh], shape (T,).
+
+    The ``public_miner_average`` rows of the ``electricity_prices`` table (average power
+    cost of Riot, Marathon, Core Scientific and peers from their 10-Q/10-K filings,
+    quarterly 2021-2023: 0.035-0.041 USD/kWh; tabulated by Krisp140/TargetedNakomoto),
+    held after the last row (a price persists until a source says otherwise, the
+    pipeline's rule); NaN before the first row (Jan 2021): no source gives the price
+    the few US miners paid earlier, and holding the 2021 contracts back would price the
+    whole uncapped US below Xinjiang from 2014, when the hosting sites that had these
+    contracts did not exist yet (``held_back=True`` does so, as a sensitivity).  Corroboration: regional_inputs.md §7 (US
+    public-miner / industry average 0.040-0.045 USD/kWh 2022-24, K33; Cambridge 2025
+    survey median delivered 0.045).  Used for :data:`US_MINER_PRICE_REGIONS`, which
+    otherwise take the EIA industrial average of all US industry (0.067-0.093 USD/kWh),
+    a price that miners, who contract below it, do not pay.
+    """
+    return _us_miner_price_cached(f"{time[0]:%Y-%m-01}", len(time), bool(held_back))
 
 
 def region_codes() -> tuple[str, ...]:

@@ -61,6 +61,7 @@ from hashcarbon.errors import InputError
 from hashcarbon.models.world import steps
 from hashcarbon.models.world.inputs import (
     GRID_DEFAULTS,
+    US_MINER_PRICE_REGIONS,
     Basket,
     History,
     RegionTable,
@@ -69,6 +70,7 @@ from hashcarbon.models.world.inputs import (
     grid_paths,
     new_machine_efficiency,
     region_table,
+    us_miner_price_usd_per_kwh,
 )
 from hashcarbon.models.world.policies import Levers, compile_policies
 from hashcarbon.models.world.steps import State, siting_weights
@@ -277,6 +279,20 @@ def prepare(
     price, intensity, sust, curt_twh, cost = region_paths(
         time, lv, grid["factor_set"], grid["projection"]
     )
+    if P.get("us_miner_price", 0) > 0.5:
+        # US regions without their own price row pay the listed miners' power cost, not
+        # the EIA industrial average (inputs.us_miner_price_usd_per_kwh)
+        miner = us_miner_price_usd_per_kwh(time, held_back=P["us_miner_price"] > 1.5)
+        for code in US_MINER_PRICE_REGIONS:
+            if code in rt.codes:
+                j = rt.index(code)
+                new = np.where(
+                    np.isfinite(miner),
+                    np.maximum(np.nan_to_num(miner) + lv.tariff_usd_per_kwh[:, j], 1e-4),
+                    price[:, j],
+                )
+                cost[:, j] = cost[:, j] + new - price[:, j]
+                price[:, j] = new
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
