@@ -101,3 +101,15 @@ def test_rules():
     assert claims.bounds_verdict(80, 350, 400) == "contradicted"
     assert claims._band(113.2, 113.4, 4).startswith("all 4 runs equal")
     assert claims._band(100, 130, 4) == "P5-P95 100-130"
+
+
+def test_survey_claim_walks_step_by_step_to_the_published_figure(recs):
+    # pipeline.survey_decomposition (issue 12): each step changes one assumption; the last
+    # step is the survey's published 39.8 Mt, the own-mix step lands within 1 Mt of it
+    steps = recs["cambridge-2025-survey"]["evidence"]["steps_mt"]
+    assert list(steps) == ["project", "energy", "geography", "own_mix", "survey"]
+    assert steps["survey"] == pytest.approx(39.8, abs=0.05)
+    assert steps["project"] == pytest.approx(98.4, abs=1.0)
+    assert steps["geography"] == pytest.approx(52.3, abs=1.0)
+    assert abs(steps["own_mix"] - steps["survey"]) < 1.0
+    assert "Step by step" in recs["cambridge-2025-survey"]["reason"]
