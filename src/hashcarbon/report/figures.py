@@ -96,6 +96,7 @@ LABELS = {
         "twh": "TWh/yr",
         "co2": "CO2",
         "share_pct": "share of hash rate [%]",
+        "estimated": "estimated months (interpolated, assumed or carried; not observed)",
         "tile_note": "tiles placed at each region's location; colour = share",
         "later_halving": "halving (2028, expected)",
     },
@@ -121,6 +122,7 @@ LABELS = {
         "twh": "亿千瓦时/年",
         "co2": "二氧化碳",
         "share_pct": "算力份额 [%]",
+        "estimated": "估算月份（插值、假设或沿用，非观测）",
         "tile_note": "方块位于各地区所在位置；颜色 = 份额",
         "later_halving": "减半（预计2028年）",
     },
@@ -382,8 +384,42 @@ def _region_colours(columns, china_regions) -> list:
     return out
 
 
-def stacked_shares(shares: pd.DataFrame, lang: str = "en", china_regions=()) -> bytes:
-    """Stacked area of monthly hash-rate shares (columns = regions, index = month)."""
+def estimated_spans(flags: pd.Series | None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Runs of months whose geography is not observed (``geography.month_flags``).
+
+    Parameters
+    ----------
+    flags : pandas.Series, optional
+        Evidence flag by month (``observed``, ``interpolated``, ``assumed``, ``carried``).
+
+    Returns
+    -------
+    list of (start, end)
+        First day of the first month and first day of the month after the last.
+    """
+    if flags is None or flags.empty:
+        return []
+    est = (flags != "observed").to_numpy()
+    idx = pd.DatetimeIndex(flags.index)
+    spans, start = [], None
+    for i, e in enumerate(est):
+        if e and start is None:
+            start = idx[i]
+        if start is not None and (not e or i == len(est) - 1):
+            stop = idx[i] if not e else idx[i] + pd.offsets.MonthBegin(1)
+            spans.append((start, stop))
+            start = None
+    return spans
+
+
+def stacked_shares(
+    shares: pd.DataFrame, lang: str = "en", china_regions=(), flags: pd.Series | None = None
+) -> bytes:
+    """Stacked area of monthly hash-rate shares (columns = regions, index = month).
+
+    Months whose shares are not observed (``flags``, from :func:`hashcarbon.geography.month_flags`)
+    are hatched, so estimated geography is not read as measured.
+    """
     _style(lang)
     fig, ax = plt.subplots(figsize=(8, 4.6))
     colours = _region_colours(shares.columns, set(china_regions))
@@ -393,6 +429,17 @@ def stacked_shares(shares: pd.DataFrame, lang: str = "en", china_regions=()) -> 
         labels=[_name(c, lang, "region") for c in shares.columns],
         colors=colours,
     )
+    for k, (a, b) in enumerate(estimated_spans(flags)):
+        ax.axvspan(
+            a,
+            b,
+            facecolor="none",
+            edgecolor="0.25",
+            hatch="///",
+            linewidth=0,
+            alpha=0.35,
+            label=_lab(lang, "estimated") if k == 0 else None,
+        )
     _mark_events(ax, lang, shares.index.min(), shares.index.max())
     ax.set_ylim(0, 1)
     ax.set_ylabel(_lab(lang, "share"))
@@ -400,7 +447,9 @@ def stacked_shares(shares: pd.DataFrame, lang: str = "en", china_regions=()) -> 
     return _png(fig)
 
 
-def shares_plotly(shares: pd.DataFrame, lang: str = "en", china_regions=()):
+def shares_plotly(
+    shares: pd.DataFrame, lang: str = "en", china_regions=(), flags: pd.Series | None = None
+):
     import plotly.graph_objects as go
     from matplotlib.colors import to_hex
 
@@ -415,6 +464,18 @@ def shares_plotly(shares: pd.DataFrame, lang: str = "en", china_regions=()):
                 stackgroup="one",
                 line={"width": 0.5, "color": to_hex(col)},
             )
+        )
+    for k, (a, b) in enumerate(estimated_spans(flags)):
+        fig.add_vrect(
+            x0=a,
+            x1=b,
+            fillcolor="white",
+            opacity=0.35,
+            line_width=0,
+            layer="above",
+            annotation_text=LABELS[lang]["estimated"] if k == 0 else None,
+            annotation_position="top left",
+            annotation_font_size=10,
         )
     _plotly_events(fig, lang)
     fig.update_yaxes(title=LABELS[lang]["share_pct"], range=[0, 100])

@@ -195,9 +195,11 @@ def section_where(ctx: Context) -> Section:
     cn = tuple(china_regions)
     ctx.region_country = dict(zip(shares["region"], shares["country"], strict=False))
     ctx.region_country.setdefault("Other", "Other")
+    flags = geography.month_flags(wide.index).set_index("date")["flag"]
+    sec.numbers["estimated_months"] = int((flags != "observed").sum())
     sec.figures["where"] = Fig(
-        lambda lang: figures.stacked_shares(wide, lang, cn),
-        lambda lang: figures.shares_plotly(wide, lang, cn),
+        lambda lang: figures.stacked_shares(wide, lang, cn, flags),
+        lambda lang: figures.shares_plotly(wide, lang, cn, flags),
         {k: 100 * sec.numbers[k] for k in ("pre_ban", "ban", "after", "latest")}
         | {"latest_month": sec.numbers["latest_month"]},
     )
