@@ -537,8 +537,8 @@ class DaskExecutor:
 
         futures = [self.client.submit(fn, t, pure=False) for t in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
-        for fut in as_completed(futures):
-            yield index[fut.key], fut.result()
+        for fut, res in as_completed(futures, loop=self.client.loop, with_results=True):
+            yield index[fut.key], res
             fut.release()
 
     def close(self) -> None:
@@ -1259,6 +1259,9 @@ def sensitivity(
         chunk_runs=chunk_runs,
     )
     y = scal[output][0] - (scal[output][1] if baseline else 0.0)
+    # SALib's Sobol analysis seeds its bootstrap only for a truthy seed: derive a
+    # nonzero one so the confidence intervals are reproducible for seed 0 too.
+    boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) | 1
     if not np.all(np.isfinite(y)):
         raise ParameterError(f"{output}: {int(np.sum(~np.isfinite(y)))} runs gave no finite value")
     with warnings.catch_warnings():
@@ -1267,7 +1270,7 @@ def sensitivity(
             from SALib.analyze import sobol as analyzer
 
             res = analyzer.analyze(
-                problem, y, calc_second_order=False, num_resamples=num_resamples, seed=seed
+                problem, y, calc_second_order=False, num_resamples=num_resamples, seed=boot_seed
             )
             frame = pd.DataFrame(
                 {
@@ -1282,7 +1285,7 @@ def sensitivity(
             from SALib.analyze import morris as analyzer
 
             res = analyzer.analyze(
-                problem, unit, y, num_resamples=num_resamples, num_levels=4, seed=seed
+                problem, unit, y, num_resamples=num_resamples, num_levels=4, seed=boot_seed
             )
             frame = pd.DataFrame(
                 {
