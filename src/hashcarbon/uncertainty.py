@@ -136,6 +136,8 @@ class Prior:
         Values and probabilities of a ``choice`` input.
     group : {"parameters", "price"}
         Which ``--uncertainty`` mode samples it.
+    integer : bool
+        Values are rounded to whole numbers (e.g. delays held as fixed pipelines).
     status, source : str
         As in the parameter table.
     """
@@ -152,6 +154,7 @@ class Prior:
     group: str = "parameters"
     status: str = ""
     source: str = ""
+    integer: bool = False
 
     @property
     def discrete(self) -> bool:
@@ -179,7 +182,12 @@ class Prior:
         numpy.ndarray
             Floats, or an object array of choices for a discrete input.
         """
-        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        x = self._ppf(np.clip(np.asarray(u, dtype=float), 0.0, 1.0), default)
+        if self.integer and not self.discrete:
+            return np.clip(np.rint(x), math.ceil(self.low), math.floor(self.high))
+        return x
+
+    def _ppf(self, u: np.ndarray, default) -> np.ndarray:
         d = self.default if default is None else default
         lo, hi = self.low, self.high
         kind = self.distribution
@@ -319,7 +327,16 @@ def _parse_prior(row: Mapping, where: str, group: str, defaults: Mapping) -> Pri
         raise ParameterError(f"{where}: loguniform needs low > 0, got {low:g}")
     if kind == "triangular" and not low <= default <= high:
         raise ParameterError(f"{where}: triangular mode {default:g} outside [{low:g}, {high:g}]")
-    return Prior(default=default, low=low, high=high, distribution=kind, arg=value, **common)
+    integer = str(row.get("integer", "")).strip().lower() in ("true", "1", "yes")
+    return Prior(
+        default=default,
+        low=low,
+        high=high,
+        distribution=kind,
+        arg=value,
+        integer=integer,
+        **common,
+    )
 
 
 def priors_from_table(
@@ -800,13 +817,13 @@ class WorldAdapter(Adapter):
             table = pd.DataFrame(read_table("world"))
         except (ImportError, TypeError, ValueError, AttributeError):
             from hashcarbon.models import world
+            from hashcarbon.models.world.params import _INTEGER
 
             rows = []
             for name, p in world.DEFAULTS.items():
                 if name in self.switches:
                     continue
-                integer = float(p.value).is_integer() and name.endswith("_months") is False
-                dist = "triangular" if p.lo < p.hi and not integer else "fixed"
+                dist = "triangular" if p.lo < p.hi else "fixed"
                 if name in ("max_age_months", "new_eff_window_months"):
                     dist = "fixed"  # shape the state; not sampled (issue 10 table: fixed)
                 rows.append(
@@ -819,6 +836,7 @@ class WorldAdapter(Adapter):
                         "distribution": dist,
                         "status": p.status,
                         "source": p.source,
+                        "integer": name in _INTEGER,
                     }
                 )
             table = pd.DataFrame(rows)

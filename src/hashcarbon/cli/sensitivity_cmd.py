@@ -24,6 +24,32 @@ def check_ensemble_options(workers: int | None, scheduler: str | None) -> None:
         check_scheduler(scheduler)
 
 
+def joint_ensemble(scenarios, runs, uncertainty, seed, workers, scheduler, out):
+    """``--uncertainty`` of simulate/compare: the ensemble Dataset, or None once written
+    to ``out`` (``.nc`` or ``.json``: the sampled inputs and every run's outputs)."""
+    from hashcarbon import uncertainty as unc
+
+    check_choice("--uncertainty", uncertainty, ("price", "parameters", "all"))
+    check_ensemble_options(workers, scheduler)
+    ad = unc.adapter_for(scenarios[0])
+    for s in scenarios:
+        if unc.adapter_for(s).model != ad.model:
+            raise InputError(f"SCENARIO: {s!r} belongs to another model than {scenarios[0]!r}")
+        ad.check_scenario(s)
+    ex = unc.make_executor(workers, scheduler)
+    try:
+        ds = unc.run_ensemble(
+            list(scenarios), runs, uncertainty=uncertainty, seed=seed, executor=ex, adapter=ad
+        )
+    finally:
+        ex.close()
+    if out is not None and out.endswith((".nc", ".json")):
+        unc.write_result(ds, out)
+        typer.echo(f"wrote {out}")
+        return None
+    return ds
+
+
 def bar_chart(frame, path: str) -> None:
     """Horizontal bars of the indices with their 95 % intervals, written atomically."""
     import matplotlib

@@ -49,6 +49,13 @@ def parse_params(pairs: list[str], parameters, closures) -> tuple[dict[str, floa
     return params, chosen
 
 
+UNC_HELP = (
+    "Joint ensemble of --runs runs under common random numbers: price, parameters or all "
+    "(priors from the parameter tables; docs/uncertainty.md)."
+)
+WORKERS_HELP = "Run chunks of runs on a local dask cluster of N workers (127.0.0.1)."
+SCHEDULER_HELP = "Run chunks of runs on this dask scheduler, tcp://HOST:PORT."
+
 WORLD_TABLE_COLUMNS = [
     "scenario",
     "period",
@@ -108,12 +115,26 @@ def simulate(
     out: str | None = typer.Option(
         None, "--out", help="FILE.nc: write the full result as netCDF; other names: the records."
     ),
+    uncertainty: str | None = typer.Option(None, "--uncertainty", help=UNC_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Run a model scenario and print its records."""
     check_choice("--freq", freq, ("month", "year"))
     check_choice("--format", fmt, ("table", "csv", "json"))
     check_choice("--by", by, ("none", "region"))
     _check_runs(runs, seed)
+    if uncertainty is not None or workers or scheduler:
+        from hashcarbon.cli.sensitivity_cmd import joint_ensemble
+
+        if param:
+            raise ParameterError("--param: not combined with --uncertainty (priors vary inputs)")
+        ds = joint_ensemble([scenario], runs, uncertainty or "price", seed, workers, scheduler, out)
+        if ds is not None:
+            from hashcarbon.uncertainty import summary_table
+
+            emit(summary_table(ds), fmt, out)
+        return
     nc = out is not None and out.endswith(".nc")
     if scenario.startswith("bbce-"):
         from hashcarbon.models import bbce
@@ -156,6 +177,9 @@ def compare(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     out: str | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+    uncertainty: str | None = typer.Option(None, "--uncertainty", help=UNC_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Cumulative energy and emissions of world scenarios, and deltas against the first."""
     from hashcarbon.models import world
@@ -164,6 +188,14 @@ def compare(
     _check_runs(runs, seed)
     if len(scenarios) < 2:
         raise ParameterError("SCENARIOS: expected at least two scenarios to compare")
+    if uncertainty is not None or workers or scheduler:
+        from hashcarbon.cli.sensitivity_cmd import joint_ensemble
+        from hashcarbon.uncertainty import compare_table
+
+        ds = joint_ensemble(scenarios, runs, uncertainty or "price", seed, workers, scheduler, out)
+        if ds is not None:
+            emit(compare_table(ds), fmt, out)
+        return
     frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
     emit(frame, fmt, out)
 
