@@ -542,6 +542,7 @@ class DaskExecutor:
                 n_workers=int(workers or 1),
                 threads_per_worker=1,
                 processes=processes,
+                protocol="tcp://",  # also for threads: a real loopback socket, never 0.0.0.0
                 host="127.0.0.1",
                 dashboard_address=None,
             )
@@ -756,10 +757,22 @@ class BBCEAdapter(Adapter):
             )
             for out, var in (("emissions_mt", "carbon_flow_mt"), ("energy_twh", "energy_twh")):
                 monthly = ds[var].transpose("time", "run").values[: len(months)]
-                scal[out][rows_a] = monthly[in_win].sum(axis=0)
+                scal[out][rows_a] = _colsum(monthly[in_win])
                 for y, idx in enumerate(year_idx):
-                    ann[out][y, rows_a] = monthly[idx].sum(axis=0)
+                    ann[out][y, rows_a] = _colsum(monthly[idx])
         return ChunkResult(scal, ann, inputs)
+
+
+def _colsum(a: np.ndarray) -> np.ndarray:
+    """Column sums of a (rows, runs) array added row after row.
+
+    ``a.sum(axis=0)`` switches to pairwise summation when there is one column, so the
+    last bits would depend on how many runs share a call; a sequential running sum
+    does not (results bitwise identical whatever the chunking).
+    """
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1])
+    return np.add.accumulate(a, axis=0)[-1]
 
 
 class WorldAdapter(Adapter):
