@@ -646,10 +646,10 @@ def _bbce_table() -> pd.DataFrame:
     from hashcarbon.models import bbce
 
     try:  # issue 10 (branch ``world``): one loader for every model's table
-        from hashcarbon.models.parameters import read_table
+        from hashcarbon.models.parameters import load
 
-        return pd.DataFrame(read_table("bbce"))
-    except (ImportError, TypeError, ValueError, AttributeError):
+        return pd.DataFrame(load("bbce").records())
+    except ImportError:
         pass
     rows = []
     for name, p in bbce.PARAMETERS.items():
@@ -778,16 +778,22 @@ def _colsum(a: np.ndarray) -> np.ndarray:
 class WorldAdapter(Adapter):
     """The world model through :func:`hashcarbon.models.world.run`.
 
-    With issue 10's parameter table (``hashcarbon.models.parameters``) and a world model
-    that takes per-run arrays, a chunk is one call; until then (the fallback) each run is
-    one call with scalar parameters, and priors are ``triangular(low, default, high)``
-    over :data:`hashcarbon.models.world.DEFAULTS` (what that table states) with the cap
-    switches as discrete choices.
+    Runs of a chunk that share every input the model takes only as one value (structural
+    choices, and parameters that are not ``per_run`` in issue 10's parameter table) run
+    in one vectorised call, the ``per_run`` parameters as arrays.  Before that table
+    exists (:meth:`vectorised` is False) no parameter is ``per_run``: each distinct
+    parameter set is one call, and the priors are ``triangular(low, default, high)`` over
+    :data:`hashcarbon.models.world.DEFAULTS` (what the table states).  Structural
+    choices: the cap kinds that apply (``use_*_caps``), the price-path model and, where
+    :func:`~hashcarbon.models.world.run` takes them, the factor set (``factors``) and the
+    intensity projection (``projection``).
 
     Price: ``--uncertainty price`` (or ``all``) keeps the scenario's stochastic BTC price
-    path, each run drawn from its run key; otherwise the path is the median of that
-    process (``trend`` at drift ``mu - sigma^2 / 2``).  ``price_path_model`` chooses between
-    the stochastic path and the flat last price.
+    path; otherwise the path is the median of that process (``trend`` at drift
+    ``mu - sigma^2 / 2``).  A call's paths are drawn from the run key of its first run,
+    so results do not depend on the worker count (chunks are fixed by ``chunk_runs``);
+    with one run per call (the fallback with parameters sampled) each run's path comes
+    from its own key.
     """
 
     model = "world"
@@ -798,6 +804,11 @@ class WorldAdapter(Adapter):
     window = ("2021-01", "2030-12")
     years = tuple(range(2021, 2031))
     switches = ("use_measured_caps", "use_resource_caps", "use_policy_caps")
+    #: structural choices passed as keyword arguments of world.run when it takes them
+    run_options: ClassVar[dict[str, tuple[str, ...]]] = {
+        "factors": ("ccaf", "ipcc"),
+        "projection": ("hold", "linear_trend", "iea_world_relative"),
+    }
 
     def scenarios(self) -> tuple[str, ...]:
         from hashcarbon.models import world
@@ -813,29 +824,45 @@ class WorldAdapter(Adapter):
         return super().check_scenario(scenario)
 
     @staticmethod
-    def vectorised() -> bool:
-        """True once the world model takes per-run parameter arrays (issue 10)."""
+    def _table():
+        """Issue 10's world parameter table, or None before it has landed."""
         try:
             from hashcarbon.models.parameters import load
 
-            tab = load("world")
+            return load("world")
         except Exception:  # any failure (not merged, no table) means: not yet
-            return False
-        return any(getattr(s, "per_run", False) for s in tab)
+            return None
+
+    @classmethod
+    def vectorised(cls) -> bool:
+        """True once the world model takes per-run parameter arrays (issue 10)."""
+        tab = cls._table()
+        return tab is not None and any(getattr(s, "per_run", False) for s in tab.values())
+
+    @classmethod
+    def per_run_names(cls) -> set[str]:
+        """Parameters the world model takes as one value per run."""
+        tab = cls._table()
+        return set() if tab is None else {k for k, s in tab.items() if s.per_run}
+
+    @staticmethod
+    def _run_keywords() -> set[str]:
+        import inspect
+
+        from hashcarbon.models import world
+
+        return set(inspect.signature(world.run).parameters)
 
     def priors(self) -> list[Prior]:
-        try:
-            from hashcarbon.models.parameters import read_table
-
-            table = pd.DataFrame(read_table("world"))
-        except (ImportError, TypeError, ValueError, AttributeError):
+        tab = self._table()
+        if tab is not None:
+            table = pd.DataFrame(tab.records())
+        else:
             from hashcarbon.models import world
             from hashcarbon.models.world.params import _INTEGER
 
             rows = []
             for name, p in world.DEFAULTS.items():
-                if name in self.switches:
-                    continue
                 dist = "triangular" if p.lo < p.hi else "fixed"
                 if name in ("max_age_months", "new_eff_window_months"):
                     dist = "fixed"  # shape the state; not sampled (issue 10 table: fixed)
@@ -859,8 +886,6 @@ class WorldAdapter(Adapter):
                 "name": s,
                 "unit": "-",
                 "default": "1",
-                "low": math.nan,
-                "high": math.nan,
                 "distribution": "choice:1|0",
                 "status": "assumption",
                 "source": "which cap kinds apply (docs/world.md, capacity limits)",
@@ -872,15 +897,33 @@ class WorldAdapter(Adapter):
                 "name": "price_path_model",
                 "unit": "-",
                 "default": "stochastic",
-                "low": math.nan,
-                "high": math.nan,
                 "distribution": "choice:stochastic|flat",
                 "status": "assumption",
                 "source": "BTC price after the data: geometric Brownian motion of the "
                 "scenario or the last monthly price held flat (scenario.PricePath)",
             }
         )
-        table = pd.concat([table, pd.DataFrame(structural)], ignore_index=True)
+        kws = self._run_keywords()
+        src = {
+            "factors": "emission factor set of the grid intensities: CCAF or IPCC "
+            "(hashcarbon.grid; docs/carbon.md)",
+            "projection": "grid-intensity projection after the data (hashcarbon.grid."
+            "project_intensity; docs/world.md)",
+        }
+        for name, choices in self.run_options.items():
+            if name in kws:
+                structural.append(
+                    {
+                        "name": name,
+                        "unit": "-",
+                        "default": choices[0],
+                        "distribution": "choice:" + "|".join(choices),
+                        "status": "assumption",
+                        "source": src[name],
+                    }
+                )
+        extra = pd.DataFrame(structural).assign(low=math.nan, high=math.nan)
+        table = pd.concat([table, extra], ignore_index=True)
         return priors_from_table(table, price_names=("price_path_model",), where="world parameters")
 
     def evaluate(self, scenario, priors, unit, start, seed, mode) -> ChunkResult:
@@ -888,33 +931,49 @@ class WorldAdapter(Adapter):
 
         n = unit.shape[0]
         cols = {p.name: p.ppf(unit[:, j]) for j, p in enumerate(priors)}
+        per_run = self.per_run_names() & set(cols)
+        shared = [k for k in cols if k not in per_run]
         stochastic_price = mode in ("price", "all")
         base = world.load_scenario(scenario)
         keys = run_keys(seed, start, start + n)
+        groups: dict[tuple, list[int]] = {}
+        for i in range(n):
+            groups.setdefault(tuple(cols[k][i] for k in shared), []).append(i)
         scal = {o: np.empty(n) for o in self.outputs}
         ann = {o: np.empty((len(self.years), n)) for o in self.outputs}
         lo, hi = self.window
-        for i in range(n):  # fallback: one parameter set per call
-            pars, path = {}, None
-            for name, vals in cols.items():
-                v = vals[i]
+        for key, rows in groups.items():
+            rows_a = np.asarray(rows)
+            pars: dict[str, object] = {}
+            kw: dict[str, str] = {}
+            path = None
+            for name, v in zip(shared, key, strict=True):
                 if name == "price_path_model":
                     path = str(v)
-                elif name in self.switches:
-                    pars[name] = float(v)
+                elif name in self.run_options:
+                    kw[name] = str(v)
                 else:
                     pars[name] = float(v)
+            for name in per_run:
+                vals = cols[name][rows_a].astype(float)
+                pars[name] = vals if len(rows) > 1 else float(vals[0])
             scen = _world_price(base, path, stochastic_price)
             ds = world.run(
-                scen, start=lo, end=hi, n_runs=1, seed=run_seed(keys[i]), parameters=pars or None
+                scen,
+                start=lo,
+                end=hi,
+                n_runs=len(rows),
+                seed=run_seed(keys[rows[0]]),
+                parameters=pars or None,
+                **kw,
             )
+            years = np.asarray(ds["time"].dt.year)
             for out in self.outputs:
-                tot = ds[out].sum("region").isel(run=0)
-                scal[out][i] = float(tot.sum())
-                by_year = tot.groupby("time.year").sum().reindex(year=list(self.years))
-                ann[out][:, i] = by_year.values
-        inputs = {k: (v.astype(object) if v.dtype == object else v) for k, v in cols.items()}
-        return ChunkResult(scal, ann, inputs)
+                monthly = ds[out].sum("region").transpose("time", "run").values
+                scal[out][rows_a] = _colsum(monthly)
+                for y, year in enumerate(self.years):
+                    ann[out][y, rows_a] = _colsum(monthly[years == year])
+        return ChunkResult(scal, ann, dict(cols))
 
 
 def _world_price(scen, path: str | None, stochastic: bool):
