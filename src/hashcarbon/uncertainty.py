@@ -924,7 +924,10 @@ class WorldAdapter(Adapter):
                 )
         extra = pd.DataFrame(structural).assign(low=math.nan, high=math.nan)
         table = pd.concat([table, extra], ignore_index=True)
-        return priors_from_table(table, price_names=("price_path_model",), where="world parameters")
+        # ``--uncertainty price`` is the scenario's stochastic price path alone (the run
+        # keys; no sampled prior), as in the bands world.run ships; the choice of the
+        # price-path model is a structural input sampled with the parameters.
+        return priors_from_table(table, where="world parameters")
 
     def evaluate(self, scenario, priors, unit, start, seed, mode) -> ChunkResult:
         from hashcarbon.models import world
