@@ -134,3 +134,47 @@ def test_simulate_compare_uncertainty_errors(capsys, args, match):
     assert code == 2
     assert match in err
     assert err.count("\n") == 1
+
+
+def test_scheduler_option_identical_to_local(capsys, tmp_path):
+    """--scheduler tcp://127.0.0.1:PORT of a running (loopback) cluster: same numbers."""
+    from distributed import LocalCluster
+
+    args = ["compare", "bbce-bm", "bbce-sr", "--uncertainty", "all", "--runs", "32"]
+    code, local, _ = run(capsys, *args, "--format", "csv")
+    assert code == 0
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        code, remote, err = run(
+            capsys, *args, "--format", "csv", "--scheduler", cluster.scheduler_address
+        )
+    assert code == 0, err
+    assert remote == local
+
+
+def test_sensitivity_netcdf(capsys, tmp_path):
+    import xarray as xr
+
+    path = tmp_path / "s.nc"
+    code, _, _ = run(
+        capsys,
+        "sensitivity",
+        "bbce-bm",
+        "--output",
+        "emissions_mt",
+        "--n",
+        "16",
+        "--out",
+        str(path),
+    )
+    assert code == 0
+    ds = xr.open_dataset(path, engine="h5netcdf")
+    assert set(ds.data_vars) == {"S1", "S1_conf", "ST", "ST_conf"}
+    assert ds.attrs["output"] == "emissions_mt"
+    ds.close()
