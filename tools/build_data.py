@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ROOT / "src" / "hashcarbon" / "data" / "tables"
-DOMAINS = ("network", "hardware", "geography", "grid", "prices")
+DOMAINS = ("network", "hardware", "geography", "grid", "prices", "regions")
 
 sys.path.insert(0, str(ROOT / "tools"))
 

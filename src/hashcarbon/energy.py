@@ -54,6 +54,7 @@ import pandas as pd
 
 from hashcarbon.errors import DataError, InputError, ParameterError
 from hashcarbon.units import HOURS_PER_YEAR, J_PER_KWH, SECONDS_PER_DAY
+from hashcarbon.vocabulary import ESTIMATOR_METHODS
 
 __all__ = [
     "AGE_WEIGHTS_2023",
@@ -91,7 +92,7 @@ AGE_WEIGHTS_2023: tuple[float, ...] = (1.0, 0.8, 0.6, 0.4, 0.2)
 DIGICONOMIST_ELECTRICITY_SHARE: float = 0.60
 
 #: Method names accepted by :func:`estimate` (short names ``"v1"``/``"2023"`` also work).
-METHODS: tuple[str, ...] = ("cbeci-v1", "cbeci-2023", "economic")
+METHODS: tuple[str, ...] = ESTIMATOR_METHODS
 
 _BOUNDS = ("lower", "best", "upper")
 _FREQS = ("day", "month", "year")

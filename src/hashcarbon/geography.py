@@ -41,35 +41,16 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon.errors import InputError, ParameterError, ScenarioError
+from hashcarbon.vocabulary import CHINA_PROFILE_REGIONS, MAP_COUNTRIES
 
-#: Countries of Cambridge's mining map, in table order, with ISO 3166-1 alpha-3 codes.
-MAP_COUNTRIES: tuple[tuple[str, str], ...] = (
-    ("China", "CHN"),
-    ("United States", "USA"),
-    ("Kazakhstan", "KAZ"),
-    ("Russia", "RUS"),
-    ("Canada", "CAN"),
-    ("Malaysia", "MYS"),
-    ("Iran", "IRN"),
-    ("Germany", "DEU"),
-    ("Ireland", "IRL"),
-    ("Other", ""),
-)
 #: First and last month of Cambridge's monthly map.
 MAP_START = pd.Timestamp("2019-09-01")
 MAP_END = pd.Timestamp("2022-01-01")
 #: Range of months the functions accept (genesis block month to a far horizon).
 FIRST_MONTH = pd.Timestamp("2009-01-01")
 LAST_MONTH = pd.Timestamp("2050-12-01")
-#: Provinces of the seasonal profile, in table order.
-PROVINCES: tuple[str, ...] = (
-    "Sichuan",
-    "Yunnan",
-    "Xinjiang",
-    "Inner Mongolia",
-    "Beijing",
-    "Rest of China",
-)
+#: Provinces of the seasonal profile, in table order (registry names).
+PROVINCES: tuple[str, ...] = CHINA_PROFILE_REGIONS
 #: Sourced provincial exits: Inner Mongolia's energy dual-control order of 9 Mar 2021
 #: required all mining to shut by end-April 2021 (china_policy research note, section 1;
 #: http://innermongolia.chinadaily.com.cn/2021-04/01/c_608292.htm).

@@ -47,31 +47,10 @@ import pandas as pd
 from hashcarbon.data import load_table
 from hashcarbon.data._registry import data_dir, get_spec
 from hashcarbon.errors import InputError, ParameterError
+from hashcarbon.vocabulary import RENEWABLE_SOURCES, SOURCES, SUSTAINABLE_SOURCES
 
-#: The nine generation sources (OWID categories; ``other_renewables`` excludes bioenergy).
-SOURCES: tuple[str, ...] = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-)
-#: Cambridge's "sustainable" sources: hydro, nuclear, wind, solar, other renewables
-#: (incl. bioenergy, as in the OWID column Cambridge used). [-]
-SUSTAINABLE_SOURCES: tuple[str, ...] = (
-    "hydro",
-    "nuclear",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-)
-#: Renewable sources: the sustainable ones without nuclear. [-]
-RENEWABLE_SOURCES: tuple[str, ...] = tuple(s for s in SUSTAINABLE_SOURCES if s != "nuclear")
+#: The nine generation sources, Cambridge's sustainable sources and the renewable ones
+#: are defined once in :mod:`hashcarbon.vocabulary`.
 #: Mix vintage Cambridge used for its published GHG index (OWID BP/Ember 2022).
 CCAF_VINTAGE = "owid_bp_ember_2022"
 #: All vintages in ``grid_mix``, in order of preference.
@@ -854,6 +833,66 @@ def _history(region: str, source: str, factor_set) -> tuple[str, pd.Series]:
     return name, sub.set_index("year")["intensity_g_per_kwh"].sort_index()
 
 
+def project_intensity(
+    history: pd.Series,
+    years,
+    projection: str = "hold",
+    trend_years: int = 5,
+    *,
+    name: str = "region",
+) -> np.ndarray:
+    r"""Intensity of the years after the last year of a history, by a named projection.
+
+    Parameters
+    ----------
+    history : pandas.Series
+        Intensity by data year (index: int years; NaNs dropped); last year :math:`y_0`
+        with value :math:`c_0`. [gCO2e/kWh]
+    years : array-like of int
+        Years wanted, all after :math:`y_0`.
+    projection : {"hold", "linear_trend", "iea_world_relative"}, default "hold"
+        See :func:`intensity_path`.
+    trend_years : int, default 5
+        Points used by ``"linear_trend"``.
+    name : str
+        Region name for error messages.
+
+    Returns
+    -------
+    intensity_g_per_kwh : numpy.ndarray
+        [gCO2e/kWh]
+
+    Examples
+    --------
+    >>> project_intensity(pd.Series({2019: 500.0, 2020: 480.0}), [2022], "linear_trend", 2).round(6).tolist()
+    [440.0]
+    """
+    if projection not in PROJECTIONS:
+        raise ParameterError(
+            f"projection: expected one of {', '.join(PROJECTIONS)}, got {projection!r}"
+        )
+    hist = history.dropna().sort_index()
+    future = _as_years(years)
+    last = int(hist.index.max())
+    c0 = float(hist.loc[last])
+    if projection == "hold":
+        return np.full(future.size, c0)
+    if projection == "linear_trend":
+        tail = hist.iloc[-int(trend_years) :]
+        slope, intercept = np.polyfit(tail.index.to_numpy(float), tail.to_numpy(float), 1)
+        return np.maximum(intercept + slope * future, 0.0)
+    iea = load_table("grid_intensity")
+    iea = iea[(iea["vintage"] == "iea_2025") & (iea["country"] == "World")]
+    iea = iea.set_index("year")["intensity_g_per_kwh"].sort_index()
+    if last not in iea.index:
+        raise InputError(
+            f"projection: IEA World series covers {iea.index.min()}-{iea.index.max()}; "
+            f"the {name} history ends in {last}"
+        )
+    ratio = iea.reindex(range(int(iea.index.min()), int(future.max()) + 1)).ffill() / iea.loc[last]
+    return c0 * ratio.loc[future].to_numpy()
+
+
 def intensity_path(
     region: str,
     years,
@@ -920,7 +959,6 @@ def intensity_path(
     first, last = int(hist.index.min()), int(hist.index.max())
     if yrs.min() < first:
         raise InputError(f"years: {source} data for {name} start in {first}; got {int(yrs.min())}")
-    c0 = float(hist.loc[last])
     values = np.empty(len(yrs), dtype=float)
     kinds = np.empty(len(yrs), dtype=object)
     inside = yrs <= last
@@ -931,27 +969,7 @@ def intensity_path(
     kinds[inside] = np.where(filled.loc[yrs[inside]].to_numpy(), "filled", "data")
     future = yrs[~inside]
     if future.size:
-        if projection == "hold":
-            proj = np.full(future.size, c0)
-        elif projection == "linear_trend":
-            tail = hist.iloc[-int(trend_years) :]
-            slope, intercept = np.polyfit(tail.index.to_numpy(float), tail.to_numpy(float), 1)
-            proj = np.maximum(intercept + slope * future, 0.0)
-        else:
-            iea = load_table("grid_intensity")
-            iea = iea[(iea["vintage"] == "iea_2025") & (iea["country"] == "World")]
-            iea = iea.set_index("year")["intensity_g_per_kwh"].sort_index()
-            if last not in iea.index:
-                raise InputError(
-                    f"projection: IEA World series covers {iea.index.min()}-{iea.index.max()}; "
-                    f"the {name} history ends in {last}"
-                )
-            ratio = (
-                iea.reindex(range(int(iea.index.min()), int(future.max()) + 1)).ffill()
-                / iea.loc[last]
-            )
-            proj = c0 * ratio.loc[future].to_numpy()
-        values[~inside] = proj
+        values[~inside] = project_intensity(hist, future, projection, trend_years, name=name)
         kinds[~inside] = "projection"
     out = pd.DataFrame({"year": yrs, "intensity_g_per_kwh": values, "kind": kinds.astype(str)})
     out.attrs.update({"region": name, "source": source, "projection": projection})
@@ -973,6 +991,7 @@ __all__ = [
     "emission_factors",
     "intensity_path",
     "mix_shares",
+    "project_intensity",
     "renewable_share",
     "sustainable_share",
     "us_state_coefficient",

@@ -30,3 +30,6 @@ BLOCKS_PER_DAY: float = SECONDS_PER_DAY / BLOCK_INTERVAL_S
 
 #: Hashes per unit of difficulty: a block at difficulty 1 needs 2**32 hashes on average. [H]
 HASHES_PER_DIFFICULTY: float = 2.0**32
+
+#: Energy per day of one TH/s at 1 J/TH: 86 400 s/day / 3.6e6 J/kWh. [kWh/(TH/s)/day per J/TH]
+KWH_PER_THS_DAY_PER_J_PER_TH: float = SECONDS_PER_DAY / J_PER_KWH

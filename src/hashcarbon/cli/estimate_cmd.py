@@ -7,13 +7,11 @@ import typer
 from hashcarbon.cli import app
 from hashcarbon.cli._common import check_choice, emit, end_of, parse_date
 from hashcarbon.errors import InputError
+from hashcarbon.vocabulary import ACCOUNTINGS, CATALOGUES, FACTOR_SETS, FREQS
+from hashcarbon.vocabulary import BREAKDOWNS as BYS
+from hashcarbon.vocabulary import ESTIMATOR_METHODS as METHODS
 
-METHODS = ("cbeci-v1", "cbeci-2023", "economic")
-FREQS = ("day", "month", "year")
-FACTORS = ("ccaf", "ipcc")
-ACCOUNTINGS = ("average", "marginal")
-BYS = ("none", "country", "region")
-CATALOGUES = ("full", "cbeci")
+FACTORS = FACTOR_SETS
 
 TABLE_COLUMNS = [
     "period",
@@ -55,7 +53,7 @@ def estimate(
     out: str | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
 ) -> None:
     """Electricity (lower/best/upper), emissions, intensity and mix of Bitcoin mining."""
-    from hashcarbon import carbon
+    from hashcarbon import pipeline
 
     check_choice("--method", method, METHODS)
     check_choice("--freq", freq, FREQS)
@@ -69,7 +67,7 @@ def estimate(
     lo, hi = parse_date("--start", start), end_of("--end", end)
     if lo is not None and hi is not None and lo > hi:
         raise InputError(f"--start: {start} is after --end {end}")
-    frame = carbon.estimate(
+    frame = pipeline.estimate(
         method,
         price,
         start=lo,

@@ -130,6 +130,22 @@ def hydro_curtailment() -> pd.DataFrame:
     return load_table("hydro_curtailment")
 
 
+def mining_limits() -> pd.DataFrame:
+    """Power available to mining by region and period (value, low, high) [GW], sourced.
+
+    Validated on load; see ``hashcarbon data info`` for coverage and source.
+    """
+    return load_table("mining_limits")
+
+
+def regions() -> pd.DataFrame:
+    """Region registry: code, names (en/zh), map country, parent, grid and price keys.
+
+    Validated on load; the lookups live in :mod:`hashcarbon.vocabulary`.
+    """
+    return load_table("regions")
+
+
 __all__ = [
     "TableSpec",
     "china_grid_factors",
@@ -144,9 +160,11 @@ __all__ = [
     "hardware",
     "hydro_curtailment",
     "load_table",
+    "mining_limits",
     "mining_map",
     "mining_map_points",
     "network",
+    "regions",
     "sources",
     "table_names",
     "us_state_mix",

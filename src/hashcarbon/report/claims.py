@@ -132,24 +132,19 @@ def _weighted_share(monthly: pd.DataFrame, col: str, start: str, end: str) -> fl
 
 def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
     """Every project number the claims need (reusing a report context when given)."""
-    from hashcarbon import carbon, data, geography, grid
+    from hashcarbon import data, geography, grid, pipeline, vocabulary
     from hashcarbon.models import bbce
     from hashcarbon.report import sections
 
     if ctx is None:
         ctx = sections.Context(runs=runs, seed=seed, flow_year=2021)
-        net = data.network()
-        ctx.last_day = pd.Timestamp(net["date"].max())
-        ctx.last_full_year = ctx.last_day.year - (0 if ctx.last_day.is_year_end else 1)
-        kw = dict(
-            method="cbeci-v1",
+        ctx.last_day, ctx.last_full_year = pipeline.last_data_day()
+        ctx.yearly, ctx.monthly = pipeline.report_estimates(
+            ("cbeci-v1",),
             price_usd_per_kwh=sections.PRICE,
             factors=sections.FACTORS,
             accounting=sections.ACCOUNTING,
-            start="2014-01-01",
         )
-        ctx.yearly["cbeci-v1"] = carbon.estimate(freq="year", **kw)
-        ctx.monthly["cbeci-v1"] = carbon.estimate(freq="month", **kw)
     n: dict[str, Any] = {"last_day": ctx.last_day, "last_full_year": ctx.last_full_year}
     mon = ctx.monthly["cbeci-v1"]
     yr = ctx.yearly["cbeci-v1"].copy()
@@ -197,7 +192,7 @@ def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
     rec = after[after >= n["hr_pre_peak"]]
     n["hr_recovered_day"] = f"{rec.index[0]:%Y-%m-%d}" if len(rec) else ""
     # curtailed hydro: marginal accounting, 2020
-    marg = carbon.estimate(
+    marg = pipeline.estimate(
         method="cbeci-v1",
         price_usd_per_kwh=sections.PRICE,
         start="2020-01-01",
@@ -207,7 +202,8 @@ def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
         accounting="marginal",
         by="region",
     )
-    hyd = marg[marg["region"].isin(["Sichuan", "Yunnan"])]
+    hydro_regions = set(data.hydro_curtailment()["region"]) & set(vocabulary.region_names())
+    hyd = marg[marg["region"].isin(hydro_regions)]
     n["hydro_prov_twh"] = float(hyd["energy_twh_best"].sum())
     n["hydro_prov_curtailed_share"] = float(
         (hyd["curtailed_hydro_share"] * hyd["energy_twh_best"]).sum() / hyd["energy_twh_best"].sum()
@@ -225,7 +221,7 @@ def project_numbers(ctx=None, runs: int = 20, seed: int = 0) -> dict[str, Any]:
     pk = bbce.peak(ds)
     n["bbce_peak_year"] = int(pk["year"][0])
     n["bbce_peak_twh"] = float(pk["energy_twh"][0])
-    cty = carbon.estimate(
+    cty = pipeline.estimate(
         method="cbeci-v1",
         price_usd_per_kwh=sections.PRICE,
         start=f"{n['bbce_peak_year']}-01-01",

@@ -17,20 +17,10 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon.report import figures
+from hashcarbon.vocabulary import ACCOUNTING_SOURCES, ESTIMATOR_METHODS
 
-METHODS = ("cbeci-v1", "cbeci-2023", "economic")
-SOURCES = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-    "curtailed_hydro",
-)
+METHODS = ESTIMATOR_METHODS
+SOURCES = ACCOUNTING_SOURCES
 BBCE_SCENARIOS = ("bbce-bm", "bbce-ma", "bbce-sr", "bbce-ct")
 POLICY_SCENARIOS = ("no-ban", "china-ban-2021", "clean-exemption", "site-regulation", "carbon-tax")
 PRICE = 0.05
@@ -68,17 +58,14 @@ def _years(frame: pd.DataFrame) -> pd.Series:
 
 
 def prepare(runs: int, seed: int, flow_year: int) -> Context:
-    """Run the energy/carbon estimates every section shares."""
-    from hashcarbon import carbon, data
+    """Run the energy/carbon estimates every section shares (:mod:`hashcarbon.pipeline`)."""
+    from hashcarbon import pipeline
 
     ctx = Context(runs=runs, seed=seed, flow_year=flow_year)
-    net = data.network()
-    ctx.last_day = pd.Timestamp(net["date"].max())
-    ctx.last_full_year = ctx.last_day.year - (0 if ctx.last_day.is_year_end else 1)
-    for m in METHODS:
-        kw = dict(method=m, price_usd_per_kwh=PRICE, factors=FACTORS, accounting=ACCOUNTING)
-        ctx.yearly[m] = carbon.estimate(start="2014-01-01", freq="year", **kw)
-        ctx.monthly[m] = carbon.estimate(start="2014-01-01", freq="month", **kw)
+    ctx.last_day, ctx.last_full_year = pipeline.last_data_day()
+    ctx.yearly, ctx.monthly = pipeline.report_estimates(
+        METHODS, price_usd_per_kwh=PRICE, factors=FACTORS, accounting=ACCOUNTING
+    )
     return ctx
 
 

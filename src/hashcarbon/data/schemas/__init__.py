@@ -6,8 +6,15 @@ Each domain module exposes ``SPECS``, a list of
 
 from __future__ import annotations
 
-from hashcarbon.data.schemas import geography, grid, hardware, network, prices
+from hashcarbon.data.schemas import geography, grid, hardware, network, prices, regions
 
-SPECS = [*network.SPECS, *hardware.SPECS, *geography.SPECS, *grid.SPECS, *prices.SPECS]
+SPECS = [
+    *network.SPECS,
+    *hardware.SPECS,
+    *geography.SPECS,
+    *grid.SPECS,
+    *prices.SPECS,
+    *regions.SPECS,
+]
 
 __all__ = ["SPECS"]

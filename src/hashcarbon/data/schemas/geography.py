@@ -6,22 +6,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from hashcarbon.data._registry import TableSpec
+from hashcarbon.vocabulary import CHINA_PROFILE_REGIONS, MAP_COUNTRY_NAMES
 
 #: Tolerance of the per-month share closure (the CCAF export rounds to 0.01 %).
 SHARE_SUM_TOLERANCE = 2e-4
 
-_COUNTRIES = [
-    "China",
-    "United States",
-    "Kazakhstan",
-    "Russia",
-    "Canada",
-    "Malaysia",
-    "Iran",
-    "Germany",
-    "Ireland",
-    "Other",
-]
+_COUNTRIES = list(MAP_COUNTRY_NAMES)
 _SHARE = pa.Check.in_range(0.0, 1.0)
 
 
@@ -94,9 +84,7 @@ CHINA_PROVINCE_PROFILE = pa.DataFrameSchema(
         "month": pa.Column(int, pa.Check.in_range(1, 12)),
         "province": pa.Column(
             str,
-            pa.Check.isin(
-                ["Sichuan", "Yunnan", "Xinjiang", "Inner Mongolia", "Beijing", "Rest of China"]
-            ),
+            pa.Check.isin(list(CHINA_PROFILE_REGIONS)),
         ),
         "share_of_china": pa.Column(float, _SHARE),
         "method": pa.Column(str, pa.Check.isin(["anchor", "interpolated", "assumed"])),

@@ -6,19 +6,10 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from hashcarbon.data._registry import TableSpec
+from hashcarbon.vocabulary import SOURCES as VOCABULARY_SOURCES
 
-#: Canonical generation sources (OWID categories; other renewables exclude bioenergy).
-SOURCES = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-)
+#: Canonical generation sources (defined in :mod:`hashcarbon.vocabulary`).
+SOURCES = VOCABULARY_SOURCES
 
 _year = pa.Column(int, pa.Check.in_range(1990, 2100))
 # Net generation can be slightly negative (pumped storage in EIA's 'Hydroelectric'/'Other').

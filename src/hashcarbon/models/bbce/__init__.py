@@ -142,127 +142,18 @@ def _load_preset() -> dict:
 
 
 def _parameters(values: Mapping[str, float]) -> dict[str, Parameter]:
-    v = {k: values.get(k, math.nan) for k in _GENERATED}
-    return {
-        # -- calibrated ------------------------------------------------------------
-        "alpha1_usd_per_month2": Parameter(
-            v["alpha1_usd_per_month2"],
-            "USD/month^2",
-            "calibrated: eq. (1) I = alpha1*Time [S]; set so cumulative profit first turns "
-            "negative in Jan 2025 (midpoint of that alpha1 interval)",
-            1e-9,
-            1e12,
-        ),
-        "pue": Parameter(
-            v["pue"],
-            "-",
-            "calibrated: eq. (8) E = P*PUE [S]; set so BM's 2024 China energy = 296.59 TWh",
-            0.5,
-            5.0,
-        ),
-        "ef_coal_kg_per_kwh": Parameter(
-            v["ef_coal_kg_per_kwh"],
-            "kg/kWh",
-            "calibrated: [I] solves 0.4*EF_coal + 0.6*EF_hydro = 130.50/296.59 kg/kWh "
-            "(reference: MEE 2021 China fossil-fuel electricity 0.8426)",
-            0.0,
-            2.0,
-        ),
-        # -- fitted (OLS, _data.prepare) -------------------------------------------
-        "hashrate_log_intercept": Parameter(
-            v["hashrate_log_intercept"],
-            "ln(EH/s)",
-            "fitted: eq. (3) beta1, OLS of ln monthly hash rate on Time (network_daily)",
-            -50.0,
-            50.0,
-        ),
-        "hashrate_log_slope_per_month": Parameter(
-            v["hashrate_log_slope_per_month"],
-            "1/month",
-            "fitted: eq. (3) alpha1*alpha2, OLS slope (network_daily)",
-            -1.0,
-            1.0,
-        ),
-        "efficiency_log_intercept": Parameter(
-            v["efficiency_log_intercept"],
-            "ln(J/TH)",
-            "fitted: eq. (6) beta3, OLS of ln efficiency on Time (hardware catalogue)",
-            -50.0,
-            50.0,
-        ),
-        "efficiency_log_slope_per_month": Parameter(
-            v["efficiency_log_slope_per_month"],
-            "1/month",
-            "fitted: eq. (6) alpha1*alpha4, OLS slope (hardware catalogue)",
-            -1.0,
-            1.0,
-        ),
-        "fee_log_intercept": Parameter(
-            v["fee_log_intercept"],
-            "ln(BTC/block)",
-            "fitted: eq. (4) beta2 on fees per block, the substitute for block size "
-            "(network_daily)",
-            -50.0,
-            50.0,
-        ),
-        "fee_log_slope_per_month": Parameter(
-            v["fee_log_slope_per_month"],
-            "1/month",
-            "fitted: eq. (4) alpha3, OLS slope of ln fees per block (network_daily)",
-            -1.0,
-            1.0,
-        ),
-        "btc_usd_after_data": Parameter(
-            v["btc_usd_after_data"],
-            "USD/BTC",
-            "data: mean BTC price of the last fit-window month, held flat afterwards "
-            "(assumption: the paper's price path is not published)",
-            0.0,
-            1e7,
-        ),
-        "ef_hydro_kg_per_kwh": Parameter(
-            v["ef_hydro_kg_per_kwh"],
-            "kg/kWh",
-            "data: MEE/NBS 2021 provincial grid factor, mean of Sichuan and Yunnan "
-            "(china_grid_factors)",
-            0.0,
-            2.0,
-        ),
-        # -- stated in the paper -----------------------------------------------------
-        "china_share_initial": Parameter(
-            0.7, "-", f"stated: eq. (5), BTC.com pool statistics ({PAPER})", 0.0, 1.0
-        ),
-        "china_share_decline_per_time": Parameter(
-            0.01, "1/Time", "stated: eq. (5) slope 0.01; unit of Time is a closure", 0.0, 1.0
-        ),
-        "market_access_share": Parameter(
-            1.0, "-", "stated: Table 1 market access 100 % (BM), 50 % (MA)", 0.01, 1.0
-        ),
-        "coal_site_share": Parameter(
-            0.4, "-", "stated: Table 1 miner site selection 40 % coal (BM), 20 % (SR)", 0.0, 1.0
-        ),
-        "carbon_tax_multiplier": Parameter(
-            2.0, "-", "stated: eq. (11) and Table 1 carbon tax 2 (BM), 4 (CT)", 0.0, 100.0
-        ),
-        "carbon_tax_base_usd_per_kg": Parameter(
-            0.01, "USD/kg", "stated: eq. (11) 0.01; unit USD/kg CO2 is an assumption", 0.0, 10.0
-        ),
-        "carbon_tax_threshold_kg_per_usd": Parameter(
-            2.0, "kg/USD", "stated: eq. (11) CE/GDP > 2; unit kg/USD is an assumption", 0.0, 1e6
-        ),
-        # -- assumed -----------------------------------------------------------------
-        "price_usd_per_kwh": Parameter(
-            0.04,
-            "USD/kWh",
-            "assumption: CoinShares Dec 2019 market-average miner price 0.04 USD/kWh; "
-            "Xinjiang thermal 0.27-0.30 CNY (0.039-0.043 USD) per 8btc (regional_inputs.md)",
-            0.0,
-            1.0,
-        ),
-        "initial_profit_usd": Parameter(
-            0.0, "USD", "assumption: cumulative profit starts at 0 in Jan 2014", -1e12, 1e12
-        ),
-    }
+    """The BBCE parameters from ``parameters.csv``; empty defaults from the preset."""
+    from hashcarbon.models.parameters import load
+
+    out = {}
+    for name, spec in load("bbce").items():
+        default = spec.default
+        if math.isnan(default):  # fitted/calibrated: stored in bbce_presets/calibration.toml
+            default = float(values.get(name, math.nan))
+        out[name] = Parameter(
+            default, spec.unit, f"{spec.status}: {spec.source}", spec.low, spec.high
+        )
+    return out
 
 
 _GENERATED = (

@@ -152,7 +152,10 @@ def _to_dataset(
         scenario_json=scen.model_dump_json(),
         seed=seed,
         n_runs=n_runs,
-        parameters_json=json.dumps(params, sort_keys=True),
+        parameters_json=json.dumps(
+            {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in params.items()},
+            sort_keys=True,
+        ),
         data_versions=json.dumps(hist.versions, sort_keys=True),
         last_history_month=f"{sim.last_history:%Y-%m}",
         price_path=scen.price.path,
@@ -168,6 +171,8 @@ def run(
     n_runs: int = 1,
     seed: int = 0,
     parameters: dict[str, float] | None = None,
+    factors: str = "ccaf",
+    projection: str = "hold",
 ) -> xr.Dataset:
     """Simulate a scenario; results by month, region and run.
 
@@ -185,7 +190,9 @@ def run(
     seed : int, default 0
         Seed of :class:`numpy.random.SeedSequence`; identical seeds give identical results.
     parameters : dict, optional
-        Overrides of :data:`DEFAULTS` on top of the scenario's ``[parameters]``.
+        Overrides of :data:`DEFAULTS` (the rows of ``models/world/parameters.csv``) on
+        top of the scenario's ``[parameters]``.  A ``per_run`` parameter may be an array
+        of ``n_runs`` values, one per run (joint sampling by an uncertainty analysis).
 
     Returns
     -------
@@ -205,17 +212,26 @@ def run(
         raise InputError(f"start: the model begins in 2014-01, got {s:%Y-%m}")
     if parameters:
         try:
-            check_parameters(dict(parameters))
+            check_parameters(dict(parameters), n_runs)
         except ScenarioError as exc:
             raise ParameterError(f"parameters: {exc}") from None
-    params = resolve({**scen.parameters, **(parameters or {})})
+    params = resolve({**scen.parameters, **(parameters or {})}, n_runs)
     if e > pd.Timestamp(scen.scenario.end):
         scen = scen.model_copy(
             update={"scenario": scen.scenario.model_copy(update={"end": f"{e:%Y-%m-%d}"})}
         )
+    if factors not in ("ccaf", "ipcc"):
+        raise InputError(f"factors: expected 'ccaf' or 'ipcc', got {factors!r}")
+    if projection not in ("hold", "linear_trend", "iea_world_relative"):
+        raise InputError(
+            f"projection: expected hold, linear_trend or iea_world_relative, got {projection!r}"
+        )
     hist = history()
-    sim = simulate(hist, scen, n_runs=n_runs, seed=seed, params=params)
-    return _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
+    grid = {"factor_set": factors, "projection": projection}
+    sim = simulate(hist, scen, n_runs=n_runs, seed=seed, params=params, grid=grid)
+    ds = _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
+    ds.attrs.update(factors=factors, grid_projection=projection, accounting="average")
+    return ds
 
 
 _SUM = ("energy_twh", "emissions_mt", "sustainable_energy_twh")

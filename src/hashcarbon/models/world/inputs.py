@@ -1,25 +1,29 @@
-"""Inputs of the world model: the curated regional tables and the network history.
+"""Inputs of the world model, built by the project's own modules.
 
-Three small tables ship beside this module, every row with a status (stated /
-inferred / assumption) and a source (research-note section and the URL it cites):
+* Regions: the world-model rows of the one region registry
+  (:func:`hashcarbon.vocabulary.world_region_codes`; code, map country, name).
+* Grid intensity and sustainable share by month and region:
+  :func:`hashcarbon.pipeline.region_intensity_g_per_kwh` (the same factor set and
+  projection as ``estimate``) and :mod:`hashcarbon.grid`'s mixes.
+* Curtailed hydro by month and region: :func:`hashcarbon.pipeline.region_curtailed_twh`
+  (the one curtailment table).
+* Electricity price by month and region: :func:`hashcarbon.pipeline.region_price_usd_per_kwh`
+  (table ``electricity_prices``, seasonal rows and surcharges included).
+* Efficiency of the month's purchases:
+  :func:`hashcarbon.pipeline.new_machine_efficiency_j_per_th` (the energy module's
+  catalogue and CBECI-2023 newest cohort).
 
-``regions.csv``
-    One row per region: map country, seasonal pool, electricity price (and a seasonal
-    alternative price with its months), grid intensity in 2020 and its annual rate of
-    change, sustainable share of supply.
+One table ships beside this module, every row with a status and a source:
+
 ``capacity.csv``
     Dated anchor points of the power available to mining per region [GW], linearly
     interpolated and held after the last point; each row has a *kind*: ``resource``
-    (curtailed hydro, dry-season limits), ``policy`` (a stated allocation),
-    ``measured_load`` (an observed load, which partly contains the answer) or
-    ``assumption``.  Regions without rows are uncapped.
-``curtailed.csv``
-    Curtailed hydro per year for Sichuan and Yunnan [TWh]; spread over the wet-season
-    hours it is the extra wet-season power available to mining.
+    (dry-season limits), ``policy`` (a stated allocation), ``measured_load`` (an observed
+    load, which partly contains the answer) or ``assumption``.  Regions without rows
+    are uncapped.
 
 The network history (hash rate, BTC price, subsidy and fees per day) comes from
-:func:`hashcarbon.data.network`, the hardware catalogue from
-:func:`hashcarbon.hardware.catalogue`.
+:func:`hashcarbon.data.network`.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ __all__ = [
     "History",
     "RegionTable",
     "capacity_table",
-    "curtailed_table",
+    "grid_paths",
     "load_history",
     "region_codes",
     "region_table",
@@ -57,84 +61,116 @@ def _read(name: str) -> pd.DataFrame:
         raise DataError(f"{name}: world-model input table is missing from the package") from None
 
 
-def _months_spec(spec) -> tuple[int, ...]:
-    """'5-10' -> (5, 6, 7, 8, 9, 10); '11-3' wraps; empty -> ()."""
-    if spec is None or (isinstance(spec, float) and np.isnan(spec)) or str(spec).strip() == "":
-        return ()
-    a, b = (int(x) for x in str(spec).split("-"))
-    if a <= b:
-        return tuple(range(a, b + 1))
-    return tuple(range(a, 13)) + tuple(range(1, b + 1))
-
-
 @dataclass(frozen=True)
 class RegionTable:
-    """Region attributes as arrays in region order."""
+    """Region attributes in model order (from the registry, :mod:`hashcarbon.vocabulary`)."""
 
     codes: tuple[str, ...]
-    country: tuple[str, ...]
-    pool: tuple[str, ...]
+    country: tuple[str, ...]  # Cambridge map country
+    pool: tuple[str, ...]  # "CN" for the legal Chinese provinces (seasonal moves)
     name: tuple[str, ...]
-    price_usd_per_kwh: np.ndarray
-    price_alt_usd_per_kwh: np.ndarray
-    alt_months: tuple[tuple[int, ...], ...]
-    intensity_g_per_kwh_2020: np.ndarray
-    intensity_change_per_yr: np.ndarray
-    sustainable_share: np.ndarray
     frame: pd.DataFrame = field(repr=False)
 
     def index(self, code: str) -> int:
         return self.codes.index(code)
 
 
+#: The region that only fills after a ban (China's underground mining).
+UNDERGROUND = "CN-UG"
+
+
 @functools.cache
 def region_table() -> RegionTable:
-    """The validated ``regions.csv`` (cached)."""
-    df = _read("regions.csv")
-    need = {
-        "region",
-        "country",
-        "pool",
-        "name",
-        "price_usd_per_kwh",
-        "price_alt_usd_per_kwh",
-        "alt_months",
-        "intensity_g_per_kwh_2020",
-        "intensity_change_per_yr",
-        "sustainable_share",
-        "price_status",
-        "price_source",
-        "intensity_status",
-        "intensity_source",
-    }
-    missing = need - set(df.columns)
-    if missing:
-        raise DataError(f"regions.csv: missing columns {sorted(missing)}")
-    if df["region"].duplicated().any():
-        raise DataError("regions.csv: duplicate region codes")
-    for col in ("price_status", "intensity_status"):
-        bad = set(df[col]) - set(STATUSES)
-        if bad:
-            raise DataError(f"regions.csv: {col} has values {sorted(bad)}; expected {STATUSES}")
-    if (df["price_usd_per_kwh"] <= 0).any() or not df["sustainable_share"].between(0, 1).all():
-        raise DataError("regions.csv: prices must be > 0 and sustainable_share in [0, 1]")
-    if df["price_source"].isna().any() or df["intensity_source"].isna().any():
-        raise DataError("regions.csv: every row needs a price_source and an intensity_source")
-    alt = df["price_alt_usd_per_kwh"].to_numpy(dtype=float)
-    base = df["price_usd_per_kwh"].to_numpy(dtype=float)
-    return RegionTable(
-        codes=tuple(df["region"]),
-        country=tuple(df["country"]),
-        pool=tuple("" if pd.isna(p) else str(p) for p in df["pool"]),
-        name=tuple(df["name"]),
-        price_usd_per_kwh=base,
-        price_alt_usd_per_kwh=np.where(np.isnan(alt), base, alt),
-        alt_months=tuple(_months_spec(s) for s in df["alt_months"]),
-        intensity_g_per_kwh_2020=df["intensity_g_per_kwh_2020"].to_numpy(dtype=float),
-        intensity_change_per_yr=df["intensity_change_per_yr"].to_numpy(dtype=float),
-        sustainable_share=df["sustainable_share"].to_numpy(dtype=float),
-        frame=df,
+    """The world model's regions: the registry rows with ``world_model = true``."""
+    from hashcarbon import vocabulary
+
+    codes = tuple(vocabulary.world_region_codes())
+    country = tuple(vocabulary.map_country(c) for c in codes)
+    pool = tuple("CN" if vocabulary.parent(c) == "CN" and c != UNDERGROUND else "" for c in codes)
+    names = tuple(vocabulary.name_en(c) for c in codes)
+    frame = pd.DataFrame({"region": codes, "country": country, "pool": pool, "name": names})
+    return RegionTable(codes=codes, country=country, pool=pool, name=names, frame=frame)
+
+
+#: Grid options of the world model, as ``estimate``'s: factor set and the projection
+#: after a region's last data year (:func:`hashcarbon.grid.project_intensity`).
+GRID_DEFAULTS = {"factor_set": "ccaf", "projection": "hold"}
+
+
+def _sustainable_history(code: str) -> pd.Series:
+    """Sustainable share of a registry region's grid by data year [-] (hashcarbon.grid)."""
+    from hashcarbon import grid, pipeline, vocabulary
+
+    source, key = vocabulary.grid_key(code)
+    years = np.arange(2010, 2031)
+    if source == "owid":
+        sh = grid.mix_shares(key, None, vintages=tuple(pipeline.DEFAULT_MIX_VINTAGES))
+        return pd.Series(
+            np.asarray(grid.sustainable_share(sh), dtype=float), index=sh["year"].astype(int)
+        )
+    vals = {}
+    for y in years:
+        try:
+            if source == "eia_state":
+                sh = grid.us_state_shares(key, [int(y)], max_fallback_years=0)
+                vals[int(y)] = float(np.asarray(grid.sustainable_share(sh))[0])
+            else:
+                sh = grid.china_province_shares(key, int(y), max_fallback_years=0)
+                vals[int(y)] = float(grid.sustainable_share(sh))
+        except Exception:  # no data for the year: filled from the nearest year below
+            continue
+    return pd.Series(vals, dtype=float)
+
+
+@functools.cache
+def _grid_paths_cached(codes: tuple, first: str, n: int, factor_set: str, projection: str):
+    from hashcarbon import pipeline
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    intensity = pipeline.region_intensity_g_per_kwh(
+        list(codes), time, factor_set=factor_set, projection=projection
     )
+    years = time.year.to_numpy()
+    sust = np.empty((n, len(codes)))
+    for j, code in enumerate(codes):
+        hist = _sustainable_history(code).dropna().sort_index()
+        if hist.empty:
+            raise DataError(f"grid: no generation mix for region {code}")
+        full = hist.reindex(range(int(hist.index.min()), int(hist.index.max()) + 1)).ffill()
+        yy = np.clip(years, full.index.min(), full.index.max())  # held outside the data
+        sust[:, j] = full.loc[yy].to_numpy()
+    curt_twh = pipeline.region_curtailed_twh(list(codes), time)
+    # prices on an axis that reaches the table's rows (2014-2035 at least), then the months
+    # asked: a short axis before the first row would otherwise get no price to hold
+    wide = pd.date_range(
+        min(time[0], pd.Timestamp("2014-01-01")),
+        max(time[-1], pd.Timestamp("2035-12-01")),
+        freq="MS",
+    )
+    with np.errstate(invalid="ignore"):
+        price = pipeline.region_price_usd_per_kwh(list(codes), wide)[wide.get_indexer(time)]
+    if not np.isfinite(price).all() or (price <= 0).any():
+        raise DataError("electricity_prices: a world-model region has no positive price")
+    return intensity, sust, curt_twh, price
+
+
+def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str = "hold"):
+    """Monthly inputs by region from the project's modules (cached per time axis).
+
+    Returns
+    -------
+    intensity_g_per_kwh : (T, R) [gCO2e/kWh]
+        :func:`hashcarbon.pipeline.region_intensity_g_per_kwh` (average accounting).
+    sustainable_share : (T, R) [-]
+        Hydro + nuclear + wind + solar + other renewables of the region's grid
+        (:func:`hashcarbon.grid.sustainable_share`), held after the last data year.
+    curtailed_twh : (T, R) [TWh per month]
+        :func:`hashcarbon.pipeline.region_curtailed_twh`.
+    price_usd_per_kwh : (T, R) [USD/kWh]
+        :func:`hashcarbon.pipeline.region_price_usd_per_kwh`.
+    """
+    codes = region_table().codes
+    return _grid_paths_cached(codes, f"{time[0]:%Y-%m-01}", len(time), factor_set, projection)
 
 
 def region_codes() -> tuple[str, ...]:
@@ -157,32 +193,24 @@ def capacity_table() -> pd.DataFrame:
     return df.sort_values(["region", "date"]).reset_index(drop=True)
 
 
-@functools.cache
-def curtailed_table() -> pd.DataFrame:
-    """The validated ``curtailed.csv`` (curtailed hydro by region and year) [TWh]."""
-    df = _read("curtailed.csv")
-    if not set(df["region"]) <= set(region_codes()):
-        raise DataError("curtailed.csv: unknown regions")
-    if (df["curtailed_twh"] < 0).any() or df["source"].isna().any():
-        raise DataError("curtailed.csv: curtailed_twh must be >= 0 and every row needs a source")
-    return df
-
-
-def base_caps_gw(time: pd.DatetimeIndex, use: dict[str, bool]) -> tuple[np.ndarray, np.ndarray]:
+def base_caps_gw(
+    time: pd.DatetimeIndex, use: dict[str, bool], curtailed_twh: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Power available to mining before policies, by month and region.
 
     ``use`` maps a cap kind to whether it applies.  Switching ``measured_load`` off makes
     every region that has a measured-load row uncapped (its assumption rows go too).
 
     Returns ``(cap_gw, curtailed_gw)`` with shape (T, R).  Uncapped regions
-    have ``inf``.  ``curtailed_gw`` is the wet-season curtailed-hydro power (already
-    included in ``cap_gw`` during the wet months).
+    have ``inf``.  ``curtailed_gw`` is the curtailed-hydro power (already included in
+    ``cap_gw`` of capped regions).
 
     Notes
     -----
-    Wet-season power from curtailment [GW] = annual curtailed TWh x 1000 / wet-season
-    hours, with the region's ``alt_months`` as the wet season (regional_inputs.md §3,
-    "spill-limited mining capacity = TWh / wet-season hours").
+    Power from curtailment [GW] = the month's curtailed TWh x 1000 / hours in the month
+    (:func:`hashcarbon.pipeline.region_curtailed_twh`: the one curtailment table spread
+    over the wet season; regional_inputs.md §3, "spill-limited mining capacity = TWh /
+    wet-season hours").
     """
     rt = region_table()
     T, R = len(time), len(rt.codes)
@@ -198,18 +226,12 @@ def base_caps_gw(time: pd.DatetimeIndex, use: dict[str, bool]) -> tuple[np.ndarr
             continue
         x = rows["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
         cap[:, r] = np.interp(t_ns, x, rows["cap_gw"].to_numpy(dtype=float))
-    curt = np.zeros((T, R))
-    ct = curtailed_table()
-    month = time.month.to_numpy()
-    year = time.year.to_numpy()
-    for r, code in enumerate(rt.codes):
-        rows = ct[ct["region"] == code].sort_values("year")
-        if rows.empty or not use.get("resource", True):
-            continue
-        wet = np.isin(month, rt.alt_months[r])
-        hours = 730.5 * max(len(rt.alt_months[r]), 1)
-        twh = np.interp(year, rows["year"].to_numpy(), rows["curtailed_twh"].to_numpy())
-        curt[:, r] = np.where(wet, twh * 1000.0 / hours, 0.0)
+    if curtailed_twh is None:
+        curtailed_twh = grid_paths(time)[2]
+    hours = (time + pd.offsets.MonthBegin(1) - time).total_seconds().to_numpy() / 3600.0
+    curt = np.asarray(curtailed_twh, dtype=float) * 1000.0 / hours[:, None]
+    if not use.get("resource", True):
+        curt = np.zeros((T, R))
     finite = np.isfinite(cap)
     cap = np.where(finite, cap + curt, cap)
     return cap, curt
@@ -232,34 +254,38 @@ class History:
     versions: dict = field(default_factory=dict)
 
 
-def new_machine_efficiency(time: pd.DatetimeIndex, window_months: int) -> np.ndarray:
+def new_machine_efficiency(time: pd.DatetimeIndex, cohort_months: int = 12) -> np.ndarray:
     """Efficiency of machines bought in each month [J/TH].
 
-    Equal-weighted mean of the ASIC models of the curated catalogue
-    (:func:`hashcarbon.hardware.catalogue`, ``kind == "asic"``) released within the
-    ``window_months`` before the month (CBECI weights its eligible models equally,
-    estimators.md §1.1); months with no release in the window use the catalogue
-    frontier.  Before the first ASIC the CBECI "best GPU/FPGA" rows apply.
+    :func:`hashcarbon.pipeline.new_machine_efficiency_j_per_th`: the newest cohort of the
+    energy module's CBECI-2023 basket (models released within ``cohort_months`` before
+    the month, after a 2-month delivery lag, profitable at 0.05 USD/kWh; equally
+    weighted), so that the world fleet is built from the estimator's catalogue.  Months
+    before the catalogue's first ASIC take the CBECI best GPU/FPGA placeholder rows
+    (:func:`hashcarbon.hardware.frontier_efficiency_j_per_th`); those machines retire
+    before 2019.
     """
-    from hashcarbon import hardware
+    return _new_eff_cached(f"{time[0]:%Y-%m-01}", len(time), int(cohort_months)).copy()
 
-    cat = hardware.catalogue("full")
-    cat = cat[cat["release_date"].notna() & cat["efficiency_j_per_th"].notna()]
-    asic = cat[cat["kind"] == "asic"]
-    rel = asic["release_date"].to_numpy(dtype="datetime64[ns]")
-    eff = asic["efficiency_j_per_th"].to_numpy(dtype=float)
-    full = hardware.catalogue("full", include_placeholders=True)
-    frontier = hardware.frontier_efficiency_j_per_th(time, full)
-    if np.isnan(frontier).any():
-        raise DataError("hardware catalogue: no machine released before the model's first month")
-    out = np.empty(len(time))
-    t64 = time.to_numpy(dtype="datetime64[ns]")
-    for i, t in enumerate(t64):
-        lo = t - np.timedelta64(int(window_months * 30.44 * 86400), "s")
-        sel = (rel <= t) & (rel > lo)
-        out[i] = eff[sel].mean() if sel.any() else frontier[i]
-    # Mean of recent releases is never better than the frontier, never worse than 3x it.
-    return np.clip(out, frontier, 3 * frontier)
+
+@functools.cache
+def _new_eff_cached(first: str, n: int, cohort_months: int) -> np.ndarray:
+    from hashcarbon import pipeline
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    out = np.asarray(
+        pipeline.new_machine_efficiency_j_per_th(time, cohort_months=cohort_months), dtype=float
+    )
+    gap = ~np.isfinite(out)
+    if gap.any():
+        # before the catalogue's first ASIC: the CBECI "best GPU/FPGA" placeholder rows
+        from hashcarbon import hardware
+
+        full = hardware.catalogue("full", include_placeholders=True)
+        out[gap] = hardware.frontier_efficiency_j_per_th(time[gap], full)
+    if not np.isfinite(out).all():
+        raise DataError("hardware catalogue: no machine delivered before the model's first month")
+    return out
 
 
 def load_history() -> History:

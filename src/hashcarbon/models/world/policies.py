@@ -28,12 +28,6 @@ from hashcarbon.scenario import (
 
 __all__ = ["Levers", "compile_policies"]
 
-#: Shares of capacity displaced by site regulation / market access that is shipped
-#: abroad (the rest is scrapped). Assumption: machines are sellable abroad, as after
-#: the 2021 ban (regional_inputs.md §5: >2 million machines moved, ~700,000 idle).
-SITE_RELOCATE_SHARE = 0.8
-MARKET_ACCESS_RELOCATE_SHARE = 0.7
-
 
 @dataclass
 class Levers:
@@ -78,8 +72,20 @@ def _mask(rt: RegionTable, regions: list[str]) -> np.ndarray:
     return np.isin(np.array(rt.codes), regions)
 
 
-def compile_policies(scen: Scenario, time: pd.DatetimeIndex, rt: RegionTable) -> Levers:
-    """Turn the scenario's ``policy`` list into :class:`Levers` on the model's time axis."""
+def compile_policies(
+    scen: Scenario,
+    time: pd.DatetimeIndex,
+    rt: RegionTable,
+    site_relocate_share: float = 0.8,
+    market_access_relocate_share: float = 0.7,
+) -> Levers:
+    """Turn the scenario's ``policy`` list into :class:`Levers` on the model's time axis.
+
+    ``site_relocate_share`` and ``market_access_relocate_share`` are the shares of
+    capacity displaced by site regulation / an efficiency standard that is shipped abroad
+    (the rest is scrapped); the model passes the rows of ``parameters.csv`` of the same
+    names (the keyword defaults equal them).
+    """
     T, R = len(time), len(rt.codes)
     lv = Levers(
         ban_frac=np.zeros((T, R)),
@@ -157,7 +163,7 @@ def compile_policies(scen: Scenario, time: pd.DatetimeIndex, rt: RegionTable) ->
     no_ban = np.isnan(lv.exit_rate) & site_or_ma
     lv.exit_rate = np.where(no_ban, 1.0, lv.exit_rate)
     share = np.where(
-        np.isfinite(lv.min_eff_max_j_per_th), MARKET_ACCESS_RELOCATE_SHARE, SITE_RELOCATE_SHARE
+        np.isfinite(lv.min_eff_max_j_per_th), market_access_relocate_share, site_relocate_share
     )
     lv.reloc_share = np.where(no_ban, share, lv.reloc_share)
     return lv

@@ -1,0 +1,241 @@
+"""World model structure: parameter tables, step functions, guards (issue 10 B, issue 16.4)."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from hashcarbon.errors import DataError, InputError, ParameterError
+from hashcarbon.models import parameters, world
+from hashcarbon.models.world import model, policies, steps
+from hashcarbon.units import KWH_PER_THS_DAY_PER_J_PER_TH
+
+HEADER = ",".join(parameters.COLUMNS)
+ROW = "pue,-,1.1,1.0,1.5,triangular,stated,false,false,CBECI best-guess PUE (source)"
+
+
+# ---------------------------------------------------------------- parameter tables
+@pytest.mark.parametrize("name", ["world", "bbce"])
+def test_both_models_load_one_table_format(name):
+    tab = parameters.load(name)
+    assert len(tab) > 10
+    for p in tab.values():
+        assert p.status in parameters.STATUSES
+        assert p.low <= p.high
+        assert np.isnan(p.default) or p.low <= p.default <= p.high
+    md = parameters.markdown(name)
+    assert md.count("\n") == len(tab) + 2
+
+
+def test_bbce_uses_the_table_and_its_preset():
+    from hashcarbon.models import bbce
+
+    tab = parameters.load("bbce")
+    assert list(bbce.PARAMETERS) == list(tab)
+    assert bbce.PARAMETERS["china_share_initial"].default == tab["china_share_initial"].default
+    assert np.isnan(tab["pue"].default)  # filled from bbce_presets/calibration.toml
+    assert 0.5 < bbce.PARAMETERS["pue"].default < 5.0
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (HEADER + "\n" + ROW.replace("stated", "guessed"), "status"),
+        (HEADER + "\n" + ROW.replace("1.1,1.0,1.5", "2.0,1.0,1.5"), "outside"),
+        (HEADER + "\n" + ROW.replace("triangular", "normal"), "distribution"),
+        (HEADER + "\n" + ROW + "\n" + ROW, "duplicate"),
+        (HEADER.replace("source", "origin") + "\n" + ROW, "columns"),
+        (HEADER + "\n", "no parameters"),
+        (HEADER + "\n" + ROW.replace("1.1,", "abc,"), "default"),
+    ],
+)
+def test_damaged_table_is_a_one_line_error_naming_the_line(text, match):
+    with pytest.raises(DataError, match=match) as exc:
+        parameters.read_table(text, "t", "t.csv")
+    assert "\n" not in str(exc.value)
+    assert "t.csv" in str(exc.value)
+
+
+def test_values_are_checked_against_the_table_bounds():
+    tab = parameters.load("world")
+    with pytest.raises(ParameterError, match=r"pue: expected a value in \[1, 1.5\]"):
+        tab.check({"pue": 1.6})
+    with pytest.raises(ParameterError, match="unknown world parameter"):
+        tab.check({"warp": 1.0})
+    with pytest.raises(ParameterError, match="whole number"):
+        tab.check({"max_age_months": 12.5})
+    with pytest.raises(ParameterError, match="cannot vary by run"):
+        tab.check({"pue": [1.1, 1.2]}, n_runs=2)
+    with pytest.raises(ParameterError, match="3 values"):
+        tab.check({"hurdle_margin": [0.5, 0.6]}, n_runs=3)
+    with pytest.raises(ParameterError, match="finite"):
+        tab.check({"hurdle_margin": float("nan")})
+    with pytest.raises(ParameterError, match="number"):
+        tab.check({"hurdle_margin": True})
+    ok = tab.check({"hurdle_margin": [0.5, 0.6]}, n_runs=2)
+    assert ok["hurdle_margin"].tolist() == [0.5, 0.6]
+
+
+def test_no_parameter_left_as_a_constant_in_code():
+    for mod, names in (
+        (model, ("INITIAL_SHARES", "CHIP_SHORTAGE", "KWH_PER_THS_DAY")),
+        (policies, ("SITE_RELOCATE_SHARE", "MARKET_ACCESS_RELOCATE_SHARE")),
+    ):
+        for n in names:
+            assert not hasattr(mod, n), n
+    tab = parameters.load("world")
+    for n in ("initial_share_cn_xj", "chip_shortage_start_year", "site_relocate_share"):
+        assert n in tab
+    assert KWH_PER_THS_DAY_PER_J_PER_TH == pytest.approx(0.024, rel=1e-15)
+
+
+# ---------------------------------------------------------------- per-run parameters
+def test_per_run_arrays_equal_the_scalar_runs():
+    tab = parameters.load("world")
+    names = [n for n, p in tab.items() if p.per_run]
+    assert len(names) >= 10
+    rng = np.random.default_rng(1)
+    draw = {n: rng.uniform(tab[n].low, tab[n].high, 3) for n in names}
+    joint = world.run(
+        "china-ban-2021", start="2019-01", end="2026-12", n_runs=3, seed=4, parameters=draw
+    )
+    for i in range(3):
+        one = world.run(
+            "china-ban-2021",
+            start="2019-01",
+            end="2026-12",
+            n_runs=3,
+            seed=4,
+            parameters={n: float(v[i]) for n, v in draw.items()},
+        )
+        for v in ("energy_twh", "emissions_mt", "hashrate_ehs"):
+            np.testing.assert_array_equal(joint[v].isel(run=i), one[v].isel(run=i))
+
+
+# ---------------------------------------------------------------- step functions
+def test_every_step_documents_its_equation():
+    for name in (
+        "retire",
+        "deliver",
+        "site",
+        "seasonal_moves",
+        "displace",
+        "dispatch",
+        "scrap",
+        "order",
+        "relocate",
+        "outputs",
+        "allowed_power",
+        "outflow",
+    ):
+        doc = inspect.getdoc(getattr(steps, name))
+        assert ".. math::" in doc or ":math:" in doc, name
+
+
+def test_outflow_is_limited_by_the_stock():
+    s = np.array([10.0, 10.0, 10.0])
+    d = np.array([0.5, 1.0, 4.0])
+    np.testing.assert_allclose(steps.outflow(s, d), [10.0, 10.0, 2.5])
+    assert steps.outflow(8.0, 0.25) == 8.0
+
+
+def test_dispatch_merit_order_by_hand():
+    # two regions, one slot each; costs 0.024 * eff * pue * price
+    runnable = np.array([[[1.0], [1.0]]])  # EH/s
+    eff = np.array([50.0])
+    cost = np.array([0.05, 0.02])  # USD/kWh
+    c = 0.024 * 50.0 * 1.0 * cost  # USD/(TH/s)/day: [0.06, 0.024]
+    # revenue pays the cheap unit fully (1e6 TH/s * 0.024 = 24,000) and 1/3 of the dear
+    # one: at H = 1.5e6 TH/s, 0.06 * 1.5e6 = 90,000
+    rev = np.array([90_000.0])
+    run = steps.dispatch(runnable, eff, 1.0, cost, rev)
+    assert run[0, 1, 0] == pytest.approx(1.0)
+    assert run[0, 0, 0] == pytest.approx(0.5)
+    assert c[1] * 1e6 < rev[0]
+
+
+def test_scrap_and_retire_by_hand():
+    cap = np.full((1, 2, 3), 2.0)
+    runnable = cap.copy()
+    run = np.zeros_like(cap)
+    run[:, :, 0] = 2.0
+    new, scr = steps.scrap(cap, runnable, run, 0.25)
+    assert scr[0] == pytest.approx(0.25 * 2.0 * 4)
+    assert new[0, 0, 1] == pytest.approx(1.5)
+    assert new[0, 0, 0] == 2.0
+    st = steps.State(
+        cap,
+        np.array([10.0, 20.0, 30.0]),
+        np.ones((1, 2, 3)),
+        np.zeros((1, 1, 3)),
+        np.zeros(1),
+        np.ones(1),
+        np.ones(1),
+    )
+    st2, retired, in_transit = steps.retire(st, 4, 5.0)  # slot 4 mod 3 = 1
+    assert retired[0] == pytest.approx(2 * 2.0 + 2 * 1.0)
+    assert in_transit[0] == 2.0
+    assert st2.eff_slot.tolist() == [10.0, 5.0, 30.0]
+    assert st.cap[0, 0, 1] == 2.0  # the input state is unchanged (pure)
+
+
+# ---------------------------------------------------------------- guards
+def test_relocation_delay_below_one_month_gives_no_negative_values():
+    ds = world.run(
+        "china-ban-2021",
+        start="2021-01",
+        end="2022-12",
+        parameters={"relocation_delay_months": 0.5},
+    )
+    for v in ("hashrate_ehs", "installed_ehs", "energy_twh", "emissions_mt"):
+        assert float(ds[v].min()) >= 0.0, v
+    assert float(ds["flow_in_transit_end_ehs"].min()) >= -1e-9
+
+
+def test_memory_is_estimated_before_allocating(monkeypatch):
+    with pytest.raises(InputError, match=r"n_runs: 100000 runs x 264 months .* GB limit"):
+        world.run("no-ban", n_runs=100_000)
+    monkeypatch.setenv("HASHCARBON_MEMORY_LIMIT_GB", "0.001")
+    with pytest.raises(InputError, match=r"0\.001 GB limit"):
+        world.run("no-ban", n_runs=10, start="2020-01", end="2020-12")
+    monkeypatch.setenv("HASHCARBON_MEMORY_LIMIT_GB", "lots")
+    with pytest.raises(InputError, match="HASHCARBON_MEMORY_LIMIT_GB"):
+        world.run("no-ban", start="2020-01", end="2020-12")
+    assert model.memory_estimate_bytes(1000, 264, 23) == 1000 * 264 * 23 * model.BYTES_PER_CELL
+
+
+def test_output_boundary_refuses_nan_and_negative_values():
+    sim = model.simulate(
+        world.history(),
+        world.load_scenario("no-ban").model_copy(
+            update={
+                "scenario": world.load_scenario("no-ban").scenario.model_copy(
+                    update={"end": "2015-12-01"}
+                )
+            }
+        ),
+    )
+    model.check_outputs(sim)  # a valid result passes
+    sim.energy_twh[3, 0, 2] = np.nan
+    with pytest.raises(ParameterError, match="energy_twh: 1 non-finite or negative"):
+        model.check_outputs(sim)
+    sim.energy_twh[3, 0, 2] = 0.0
+    sim.emissions_mt[5, 0, 1] = -1.0
+    with pytest.raises(ParameterError, match="emissions_mt"):
+        model.check_outputs(sim)
+
+
+def test_factor_set_and_projection_options():
+    a = world.run("china-ban-2021", start="2021-01", end="2021-12")
+    b = world.run("china-ban-2021", start="2021-01", end="2021-12", factors="ipcc")
+    assert a.attrs["factors"] == "ccaf"
+    assert b.attrs["factors"] == "ipcc"
+    # same machines and energy, different factors
+    np.testing.assert_array_equal(a["energy_twh"], b["energy_twh"])
+    assert float(a["emissions_mt"].sum()) != float(b["emissions_mt"].sum())
+    with pytest.raises(InputError, match="factors"):
+        world.run("no-ban", factors="mee")
+    with pytest.raises(InputError, match="projection"):
+        world.run("no-ban", projection="guess")
