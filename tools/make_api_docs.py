@@ -40,6 +40,7 @@ PUBLIC_MODULES: tuple[tuple[str, str], ...] = (
     ("hashcarbon.models.parameters", "Parameter tables of the models"),
     ("hashcarbon.models.bbce", "BBCE model of Jiang et al. (2021)"),
     ("hashcarbon.models.world", "World policy simulator"),
+    ("hashcarbon.uncertainty", "Joint uncertainty, sampling and global sensitivity"),
     ("hashcarbon.report", "Report and claims"),
     ("hashcarbon.provenance", "Provenance of results"),
 )

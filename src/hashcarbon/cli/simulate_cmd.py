@@ -51,6 +51,13 @@ def parse_params(pairs: list[str], parameters, closures) -> tuple[dict[str, floa
     return params, chosen
 
 
+UNC_HELP = (
+    "Joint ensemble of --runs runs under common random numbers: price, parameters or all "
+    "(priors from the parameter tables; docs/uncertainty.md)."
+)
+WORKERS_HELP = "Run chunks of runs on a local dask cluster of N workers (127.0.0.1)."
+SCHEDULER_HELP = "Run chunks of runs on this dask scheduler, tcp://HOST:PORT."
+
 WORLD_TABLE_COLUMNS = [
     "scenario",
     "period",
@@ -103,6 +110,9 @@ def simulate(
     columns: int = typer.Option(
         DEFAULT_COLUMNS, "--columns", help="Width of --format table [characters]."
     ),
+    uncertainty: str | None = typer.Option(None, "--uncertainty", help=UNC_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Run a model scenario and print its records."""
     check_choice("--freq", freq, ("month", "year"))
@@ -110,6 +120,17 @@ def simulate(
     check_choice("--by", by, ("none", "region"))
     _check_runs(runs, seed)
     check_out(out)
+    if uncertainty is not None or workers or scheduler:
+        from hashcarbon.cli.sensitivity_cmd import joint_ensemble
+
+        if param:
+            raise ParameterError("--param: not combined with --uncertainty (priors vary inputs)")
+        ds = joint_ensemble([scenario], runs, uncertainty or "price", seed, workers, scheduler, out)
+        if ds is not None:
+            from hashcarbon.uncertainty import summary_table
+
+            emit(summary_table(ds), fmt, out, None, columns)
+        return
     nc = out is not None and out.endswith(".nc")
     if scenario.startswith("bbce-"):
         from hashcarbon.models import bbce
@@ -156,6 +177,9 @@ def compare(
     columns: int = typer.Option(
         DEFAULT_COLUMNS, "--columns", help="Width of --format table [characters]."
     ),
+    uncertainty: str | None = typer.Option(None, "--uncertainty", help=UNC_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Cumulative energy and emissions of world scenarios, and deltas against the first.
 
@@ -171,6 +195,14 @@ def compare(
     dates.check_order(
         dates.first_month(start, "--start"), dates.last_month(end, "--end"), "--start", "--end"
     )
+    if uncertainty is not None or workers or scheduler:
+        from hashcarbon.cli.sensitivity_cmd import joint_ensemble
+        from hashcarbon.uncertainty import compare_table
+
+        ds = joint_ensemble(scenarios, runs, uncertainty or "price", seed, workers, scheduler, out)
+        if ds is not None:
+            emit(compare_table(ds), fmt, out, None, columns)
+        return
     with quiet_numpy():
         frame = world.compare(scenarios, start=start, end=end, n_runs=runs, seed=seed)
     typer.echo(f"{runs} run(s) per scenario, seed {seed}; deltas are taken run by run", err=True)

@@ -49,6 +49,7 @@ __all__ = [
     "CALIBRATED",
     "CLOSURES",
     "DEFAULT_CLOSURES",
+    "ENSEMBLE_OUTPUTS",
     "FIG4_SERIES",
     "HEADLINE",
     "PARAMETERS",
@@ -320,6 +321,7 @@ def run(
     *,
     closures: Mapping[str, str] | None = None,
     seed: int | None = None,
+    outputs: tuple[str, ...] | None = None,
 ) -> xr.Dataset:
     """Simulate one Table 1 scenario, possibly as a vectorised ensemble.
 
@@ -335,6 +337,9 @@ def run(
         Closure choices (see :data:`CLOSURES`).
     seed : int, optional
         Recorded in the attributes (for ensembles drawn by :func:`ensemble`).
+    outputs : tuple of str, optional
+        Variables to compute and return (default: all).  Only these and what they
+        depend on are computed; their values equal those of a full run.
 
     Returns
     -------
@@ -358,7 +363,7 @@ def run(
     overrides.update(params or {})
     given = _check_params(overrides, int(n_runs))
     m = model(closures=c)
-    ds = m.run({k: v for k, v in given.items()}, n_runs=int(n_runs))
+    ds = m.run({k: v for k, v in given.items()}, n_runs=int(n_runs), outputs=outputs)
     return _finish(ds, scenario, c, given, seed)
 
 
@@ -624,6 +629,11 @@ def _bare_model(closures: dict[str, str], values: dict[str, float]):
     return _equations.build(m, vals, closures, list(inp.btc_usd_history), _halving_months())
 
 
+#: What :func:`ensemble` computes by default: China's monthly energy and carbon flow
+#: (annual, peak and cumulative figures) and cumulative profit (first loss month).
+ENSEMBLE_OUTPUTS = ("energy_twh", "carbon_flow_mt", "cumulative_profit_usd")
+
+
 def ensemble(
     n_runs: int = 10_000,
     *,
@@ -632,6 +642,7 @@ def ensemble(
     scenario: str = "bbce-bm",
     names: tuple[str, ...] = UNCERTAIN,
     closures: Mapping[str, str] | None = None,
+    outputs: tuple[str, ...] | str = ENSEMBLE_OUTPUTS,
 ) -> xr.Dataset:
     """A perturbed ensemble: each parameter in ``names`` drawn uniformly within +-spread.
 
@@ -647,11 +658,16 @@ def ensemble(
         As in :func:`run`.
     names : tuple of str
         Parameters to perturb (default: calibrated and data-set unknowns).
+    outputs : tuple of str or "all"
+        Variables to compute (default :data:`ENSEMBLE_OUTPUTS`); ``"all"`` for every
+        variable of :func:`run`.  Only what the outputs depend on is computed, so a
+        small set is several times cheaper (``docs/bbce.md``, benchmark).
 
     Returns
     -------
     xarray.Dataset
-        As :func:`run`, with the drawn values as ``param_<name>`` variables on ``run``.
+        As :func:`run` (the requested outputs), with the drawn values as
+        ``param_<name>`` variables on ``run``.
     """
     if not (0.0 <= spread < 1.0):
         raise ParameterError(f"spread: expected a fraction in [0, 1), got {spread!r}")
@@ -659,7 +675,8 @@ def ensemble(
     defaults = _default_values(c)
     rng = np.random.default_rng(seed)
     draws = {n: defaults[n] * rng.uniform(1.0 - spread, 1.0 + spread, size=n_runs) for n in names}
-    ds = run(scenario, draws, n_runs=n_runs, closures=c, seed=seed)
+    chosen = None if outputs == "all" else tuple(outputs)
+    ds = run(scenario, draws, n_runs=n_runs, closures=c, seed=seed, outputs=chosen)
     for n, v in draws.items():
         ds[f"param_{n}"] = ("run", v)
     ds.attrs["perturbation"] = f"uniform +-{spread:.0%} on {', '.join(names)}"
