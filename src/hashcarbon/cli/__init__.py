@@ -60,7 +60,7 @@ def _root(
 
 def _register() -> None:
     # Import for their side effect of registering commands on ``app``.
-    import hashcarbon.cli.dashboard_cmd  # noqa: F401
+    import hashcarbon.cli.dashboard_cmd
     import hashcarbon.cli.sensitivity_cmd  # noqa: F401
     from hashcarbon.cli import data_cmd, estimate_cmd, report_cmd, simulate_cmd  # noqa: F401
 
