@@ -113,3 +113,36 @@ def test_survey_claim_walks_step_by_step_to_the_published_figure(recs):
     assert steps["geography"] == pytest.approx(52.3, abs=1.0)
     assert abs(steps["own_mix"] - steps["survey"]) < 1.0
     assert "Step by step" in recs["cambridge-2025-survey"]["reason"]
+
+
+def _claim(cid, verdict, **numbers):
+    return claims.Claim(
+        id=cid,
+        quote="",
+        seed="",
+        claim_en="",
+        claim_zh="",
+        published="",
+        published_source="",
+        verdict=verdict,
+        numbers=numbers,
+    )
+
+
+def test_claims_whose_evidence_changed_with_updated_data_say_so():
+    # issue 13: the same claims on the embedded tables alone against the updated layer
+    embedded = [
+        _claim("a", "supported", x=0.5),
+        _claim("b", "contradicted", x=1.0, y={"p": 2.0}),
+        _claim("c", "supported", x=float("nan")),
+    ]
+    updated = [
+        _claim("a", "contradicted", x=0.9),
+        _claim("b", "contradicted", x=1.0, y={"p": 2.5}),
+        _claim("c", "supported", x=float("nan")),
+    ]
+    assert claims.mark_changed(updated, embedded) == ["a", "b"]
+    assert updated[0].changed_with_update == "verdict supported -> contradicted"
+    assert updated[1].changed_with_update == "evidence changed: y"
+    assert updated[2].changed_with_update == ""
+    assert updated[1].record()["changed_with_update"] == "evidence changed: y"

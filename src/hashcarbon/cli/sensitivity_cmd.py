@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from hashcarbon.cli import app
-from hashcarbon.cli._common import check_choice, emit
+from hashcarbon.cli._common import check_choice
+from hashcarbon.cli._format import emit
 from hashcarbon.errors import InputError
 
 SOBOL_COLUMNS = ["input", "S1", "S1_conf", "ST", "ST_conf"]

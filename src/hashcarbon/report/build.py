@@ -49,6 +49,13 @@ STEPS: list[tuple[str, Callable]] = [
 ]
 
 
+def _updated_layer_in_use() -> bool:
+    """Whether any table was loaded with rows fetched by ``hashcarbon data update``."""
+    from hashcarbon import data
+
+    return any(v.get("layer") == "updated" for v in data.provenance().values())
+
+
 def _data_layer_text(lang: str) -> str:
     """Which data the report used: the embedded tables, or updated rows fetched on a date."""
     from hashcarbon import data
@@ -409,6 +416,11 @@ def render(
                     cl.published_zh if (zh and cl.published_zh) else cl.published
                 )
                 r["provisional_text"] = t(lang, "provisional") if cl.provisional else ""
+                r["update_text"] = (
+                    t(lang, "changed_with_update", what=cl.changed_with_update)
+                    if cl.changed_with_update
+                    else ""
+                )
                 if zh and cl.rule_zh:
                     r["rule"] = cl.rule_zh
                 recs.append(r)
@@ -511,6 +523,14 @@ def compute(
             bar.advance(task)
         bar.update(task, description="section claims")
         claims = claims_mod.evaluate(claims_mod.project_numbers(ctx, runs=runs, seed=seed))
+        if _updated_layer_in_use():
+            # which claims' evidence changed with the fetched data (issue 13): the same
+            # claims on the embedded tables alone
+            from hashcarbon import data
+
+            with data.use_data("embedded"):
+                embedded = claims_mod.evaluate(claims_mod.project_numbers(runs=runs, seed=seed))
+            claims_mod.mark_changed(claims, embedded)
         secs["claims"] = sections.Section("claims")
         bar.advance(task)
         bar.update(task, description="section provenance")

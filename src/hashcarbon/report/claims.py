@@ -92,6 +92,8 @@ class Claim:
     published_zh: str = ""
     provisional: bool = False
     numbers: dict[str, Any] = field(default_factory=dict)
+    #: what changed against the embedded data when updated data were used ("" = nothing)
+    changed_with_update: str = ""
 
     def record(self) -> dict[str, Any]:
         return {
@@ -111,8 +113,58 @@ class Claim:
             "project_number_zh": self.project_zh,
             "published_number_zh": self.published_zh,
             "provisional": self.provisional,
+            "changed_with_update": self.changed_with_update,
             "evidence": {k: _plain(v) for k, v in self.numbers.items()},
         }
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    try:
+        fa, fb = float(a), float(b)
+    except (TypeError, ValueError):
+        return a == b
+    if np.isnan(fa) and np.isnan(fb):
+        return True
+    return bool(np.isclose(fa, fb, rtol=1e-9, atol=0.0))
+
+
+def mark_changed(claims: list[Claim], embedded: list[Claim]) -> list[str]:
+    """Flag the claims whose verdict or evidence differ from those on the embedded data.
+
+    Parameters
+    ----------
+    claims : list of Claim
+        Claims evaluated on the data as loaded (embedded tables with updated rows on top).
+    embedded : list of Claim
+        The same claims evaluated on the embedded tables alone.
+
+    Returns
+    -------
+    list of str
+        Ids of the claims that changed; each gets ``changed_with_update`` set to a short
+        description (verdict before -> after, or the evidence numbers that moved).
+    """
+    base = {c.id: c for c in embedded}
+    changed = []
+    for c in claims:
+        b = base.get(c.id)
+        if b is None:
+            continue
+        if b.verdict != c.verdict:
+            c.changed_with_update = f"verdict {b.verdict} -> {c.verdict}"
+        else:
+            moved = sorted(
+                k
+                for k in set(c.numbers) | set(b.numbers)
+                if not _close(c.numbers.get(k), b.numbers.get(k))
+            )
+            if moved:
+                c.changed_with_update = "evidence changed: " + ", ".join(moved)
+        if c.changed_with_update:
+            changed.append(c.id)
+    return changed
 
 
 def _plain(v: Any) -> Any:
