@@ -35,7 +35,8 @@ UNCERTAINTY_MODES = ("price", "parameters", "all")
 JOINT_MODES = ("parameters", "all")
 #: Largest run count of a joint mode in the dashboard (each run samples a full parameter
 #: set; the CLI ``--uncertainty`` has no such cap).  Assumption: keeps one click under
-#: about a minute on a shared 2-core machine. [runs]
+#: about 1.5 minutes (measured 2026-12-05 on a shared, busy 2-core machine, scenario
+#: clean-exemption vs china-ban-2021: 100 runs 40-52 s, 200 runs 80-82 s). [runs]
 JOINT_MAX_RUNS = 200
 #: Cumulation period of the policy lab's Δ table (as ``world.compare``'s default).
 DELTA_START, DELTA_END = 2021, 2030
