@@ -172,6 +172,62 @@ def test_policy_lab_valid_upload_runs():
     assert any(m.label.startswith("Δ emissions") for m in at.metric)
 
 
+def test_policy_lab_joint_parameters_delta_equals_compare_table(tmp_path):
+    """``parameters``: the Δ row shown is uncertainty.compare_table of the same ensemble."""
+    from hashcarbon import uncertainty as unc
+    from hashcarbon.scenario import BUILTIN_DIR
+
+    at = _new().switch_page("_pages/policy.py").run()
+    at.number_input(key="lever_0_metering_leak").set_value(0.5)
+    at.number_input(key="pl_runs").set_value(6)
+    at.number_input(key="pl_seed").set_value(3)
+    at.selectbox(key="pl_mode_en").set_value("parameters")
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert not at.error, [e.value for e in at.error]
+    shown = next(d.value for d in at.dataframe if "p_delta_negative" in d.value.columns)
+    # the same inputs, computed here through the uncertainty module's public functions
+    table = _data.builtin_toml("clean-exemption")
+    table["policy"][0]["metering_leak"] = 0.5
+    from importlib import resources
+
+    base = tmp_path / "base.toml"
+    base.write_text(
+        (resources.files("hashcarbon") / BUILTIN_DIR / "china-ban-2021.toml").read_text("utf-8")
+    )
+    scen = tmp_path / "scen.toml"
+    scen.write_text(_data.to_toml(table))
+    ds = unc.run_ensemble([str(base), str(scen)], 6, uncertainty="parameters", seed=3)
+    expected = unc.compare_table(ds).set_index("output")
+    assert list(shown["vs"]) == ["china-ban-2021"] * 2
+    assert set(shown["output"]) == {"emissions_mt", "energy_twh"}
+    for _, row in shown.iterrows():
+        exp = expected.loc[row["output"]]
+        for col in ("delta_p5", "delta_p50", "delta_p95", "p_delta_negative"):
+            assert row[col] == pytest.approx(float(exp[col]), rel=1e-12, abs=1e-9), col
+        assert row["verdict"] == exp["verdict"]
+    em = expected.loc["emissions_mt"]
+    assert _metric(at, "Δ emissions, P50") == pytest.approx(float(em["delta_p50"]), abs=0.051)
+    # sampled parameters spread Δ over the runs (not a single deterministic run)
+    assert em["delta_p5"] < em["delta_p95"]
+    assert any(b.label == "Δ table (CSV)" for b in at.get("download_button"))
+
+
+def test_policy_lab_joint_too_many_runs_is_one_line():
+    at = _new().switch_page("_pages/policy.py").run()
+    at.selectbox(key="pl_mode_en").set_value("all")
+    at.number_input(key="pl_runs").set_value(_data.JOINT_MAX_RUNS + 1)
+    next(b for b in at.button if b.label == "Run").click().run()
+    _no_errors(at)
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "\n" not in msg
+    assert "Traceback" not in msg
+    assert msg.startswith("Scenario error: runs:")
+    assert str(_data.JOINT_MAX_RUNS) in msg
+    assert not [d for d in at.dataframe if "p_delta_negative" in d.value.columns]
+
+
 def test_bbce_closures_toggle_and_reading(app):
     at = app.switch_page("_pages/bbce.py").run()
     _no_errors(at)

@@ -158,12 +158,34 @@ def test_forms_cover_every_policy_type():
         parse_scenario(table, "t")
 
 
-def test_uncertainty_modes_are_what_the_world_model_samples():
-    # the world model's only random input is the BTC price path after the data
+def test_uncertainty_modes_price_and_joint():
+    # price: the world model's own random input (the BTC price path after the data);
+    # parameters/all: the joint modes of hashcarbon.uncertainty
+    from hashcarbon import uncertainty as unc
     from hashcarbon.scenario import PricePath
 
-    assert _data.UNCERTAINTY_MODES == ("price",)
+    assert _data.UNCERTAINTY_MODES == ("price", "parameters", "all")
+    assert set(_data.JOINT_MODES) <= set(unc.MODES)
     assert "stochastic" in PricePath.model_fields["path"].annotation.__args__
+    table = _data.builtin_toml("carbon-tax")
+    with pytest.raises(ScenarioError, match="uncertainty"):
+        _data.run_summary(table, 3, 7, mode="parameters")  # the price path stays price-only
+    with pytest.raises(ScenarioError, match=r"^runs: .*1 to 200 runs"):
+        _data.check_joint("parameters", _data.JOINT_MAX_RUNS + 1)
+    with pytest.raises(ScenarioError, match=r"^uncertainty: "):
+        _data.check_joint("price", 5)
+
+
+def test_joint_compare_of_an_unedited_baseline_is_zero_in_every_run():
+    # the built-in file and its table written back by to_toml are the same scenario: with
+    # common random numbers every run's Δ is exactly 0, hence "not distinguishable"
+    table = _data.builtin_toml("china-ban-2021")
+    ds, delta = _data.joint_compare(table, "china-ban-2021", 3, 1, "all")
+    assert list(ds["scenario"].values) == ["china-ban-2021", "china-ban-2021 (edited)"]
+    assert (delta[["delta_p5", "delta_p50", "delta_p95"]].to_numpy() == 0.0).all()
+    assert (delta["p_delta_negative"] == 0.0).all()
+    assert set(delta["verdict"]) == {"not distinguishable"}
+    assert ds["emissions_mt"].std("run").max() > 0  # the runs do differ from each other
 
 
 # ---------------------------------------------------------------- the command

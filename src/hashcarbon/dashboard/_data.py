@@ -24,10 +24,20 @@ from hashcarbon.errors import HashcarbonError, ScenarioError
 METHODS = ("cbeci-v1", "cbeci-2023", "economic")
 FACTOR_SETS = ("ccaf", "ipcc")
 ACCOUNTINGS = ("average", "marginal")
-#: Uncertainty modes the world model supports; the page's selector is built from this.
-#: ``price``: stochastic BTC price paths after the last data month (the only random
-#: input of :func:`hashcarbon.models.world.run` in this version).
-UNCERTAINTY_MODES = ("price",)
+#: Uncertainty modes of the policy lab; the page's selector is built from this.
+#: ``price``: stochastic BTC price paths after the last data month (the random input of
+#: :func:`hashcarbon.models.world.run`; :func:`run_summary`).  ``parameters`` / ``all``:
+#: the joint ensemble of :func:`hashcarbon.uncertainty.run_ensemble` (sampled model
+#: parameters and structural choices; ``all`` adds the stochastic price path), run on
+#: the edited scenario and its baseline under common random numbers (:func:`joint_compare`).
+UNCERTAINTY_MODES = ("price", "parameters", "all")
+#: Modes that run the joint ensemble of :mod:`hashcarbon.uncertainty`.
+JOINT_MODES = ("parameters", "all")
+#: Largest run count of a joint mode in the dashboard (each run samples a full parameter
+#: set; the CLI ``--uncertainty`` has no such cap).  Assumption: keeps one click under
+#: about 1.5 minutes (measured 2026-12-05 on a shared, busy 2-core machine, scenario
+#: clean-exemption vs china-ban-2021: 100 runs 40-52 s, 200 runs 80-82 s). [runs]
+JOINT_MAX_RUNS = 200
 #: Cumulation period of the policy lab's Δ table (as ``world.compare``'s default).
 DELTA_START, DELTA_END = 2021, 2030
 #: Largest scenario upload accepted. [bytes]
@@ -218,10 +228,8 @@ def run_summary(data: dict[str, Any], n_runs: int, seed: int, mode: str = "price
     """
     from hashcarbon.models import world
 
-    if mode not in UNCERTAINTY_MODES:
-        raise ScenarioError(
-            f"uncertainty: expected one of {', '.join(UNCERTAINTY_MODES)}, got {mode!r}"
-        )
+    if mode != "price":
+        raise ScenarioError(f"uncertainty: expected 'price' here, got {mode!r}")
     scen = validate(data)
     ds = world.run(scen, n_runs=int(n_runs), seed=int(seed))
     keep = ["energy_twh", "emissions_mt", "sustainable_energy_twh"]
@@ -237,6 +245,78 @@ def run_summary(data: dict[str, Any], n_runs: int, seed: int, mode: str = "price
     yearly.attrs["uncertainty_mode"] = mode
     del ds
     return yearly
+
+
+def check_joint(mode: str, n_runs: int) -> None:
+    """One-line :class:`ScenarioError` for a joint mode / run count the lab does not run."""
+    if mode not in JOINT_MODES:
+        raise ScenarioError(f"uncertainty: expected one of {', '.join(JOINT_MODES)}, got {mode!r}")
+    if not 1 <= int(n_runs) <= JOINT_MAX_RUNS:
+        raise ScenarioError(
+            f"runs: uncertainty {mode!r} takes 1 to {JOINT_MAX_RUNS} runs in the dashboard, "
+            f"got {int(n_runs)} (use `hashcarbon compare --uncertainty {mode}` for more)"
+        )
+
+
+def joint_labels(data: dict[str, Any], baseline: str) -> tuple[str, str]:
+    """Names of the baseline and the edited scenario in the joint Δ table (distinct)."""
+    name = str((data.get("scenario") or {}).get("name", "scenario"))
+    return baseline, (name if name != baseline else f"{name} (edited)")
+
+
+def joint_compare(
+    data: dict[str, Any], baseline: str, n_runs: int, seed: int, mode: str
+) -> tuple[xr.Dataset, pd.DataFrame]:
+    """Joint-uncertainty ensemble of an edited scenario and a built-in baseline, and its Δ.
+
+    Both are written as TOML files in a temporary directory (the edited table through
+    :func:`to_toml`, the baseline as its built-in file) and run through
+    :func:`hashcarbon.uncertainty.run_ensemble` exactly as ``--uncertainty`` of
+    ``hashcarbon compare`` does (``cli.sensitivity_cmd.joint_ensemble``: adapter of
+    the first scenario, ``check_scenario`` of each, in-process executor): run ``i`` of
+    both uses design row ``i`` and run key ``SeedSequence(seed).spawn(n)[i]`` (common
+    random numbers), so Δ is taken run by run.
+
+    Returns
+    -------
+    (xarray.Dataset, pandas.DataFrame)
+        The ensemble (``scenario`` coordinate relabelled with :func:`joint_labels`) and
+        :func:`hashcarbon.uncertainty.compare_table` of it: edited − baseline, Δ P5 /
+        P50 / P95 [Mt CO2e, TWh; cumulative over the window 2021-01..2030-12],
+        ``p_delta_negative`` and ``verdict`` (``not distinguishable`` when P5..P95 of Δ
+        contains 0).
+    """
+    import os
+    import tempfile
+
+    from hashcarbon import uncertainty as unc
+    from hashcarbon.scenario import BUILTIN_DIR, builtin_names
+
+    check_joint(mode, n_runs)
+    if baseline not in builtin_names():
+        raise ScenarioError(f"baseline: unknown built-in scenario {baseline!r}")
+    validate(data)
+    base_text = (resources.files("hashcarbon") / BUILTIN_DIR / f"{baseline}.toml").read_text(
+        encoding="utf-8"
+    )
+    with tempfile.TemporaryDirectory(prefix="hashcarbon-lab-") as tmp:
+        paths = [os.path.join(tmp, "baseline.toml"), os.path.join(tmp, "scenario.toml")]
+        for path, text in zip(paths, (base_text, to_toml(data)), strict=True):
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        ad = unc.adapter_for(paths[0])
+        for p in paths:
+            ad.check_scenario(p)
+        ex = unc.make_executor(None, None)
+        try:
+            ds = unc.run_ensemble(
+                paths, int(n_runs), uncertainty=mode, seed=int(seed), executor=ex, adapter=ad
+            )
+        finally:
+            ex.close()
+    ds = ds.assign_coords(scenario=list(joint_labels(data, baseline)))
+    ds.attrs["scenario_toml"] = to_toml(data)
+    return ds, unc.compare_table(ds)
 
 
 def fan(summary: xr.Dataset, var: str = "emissions_mt") -> pd.DataFrame:

@@ -84,6 +84,19 @@ UI: dict[str, dict[str, str]] = {
         "seed": "Seed",
         "uncertainty": "Uncertainty mode",
         "unc_price": "price (stochastic BTC price paths after the last data month)",
+        "unc_parameters": "parameters (joint: sampled model parameters and structural choices)",
+        "unc_all": "all (joint: parameters and the stochastic BTC price path)",
+        "joint_title": "Δ {scenario} − {baseline}, cumulative {window}, run by run "
+        "(common random numbers; uncertainty '{mode}')",
+        "joint_delta": "Δ emissions, P50 [Mt CO2e]",
+        "joint_verdict": "Emissions verdict",
+        "not distinguishable": "not distinguishable",
+        "lower": "lower",
+        "higher": "higher",
+        "joint_caption": "Δ = scenario − baseline in each run; P5/P50/P95 over the runs; "
+        "'not distinguishable' when the P5–P95 interval of Δ contains 0 "
+        "(hashcarbon.uncertainty.compare_table; docs/uncertainty.md).",
+        "download_delta": "Δ table (CSV)",
         "run": "Run",
         "running": "Running {n} runs of '{scenario}' and '{baseline}'...",
         "fan_title": "World emissions per year, P5-P95 band and median [Mt CO2e/yr]",
@@ -156,6 +169,19 @@ UI: dict[str, dict[str, str]] = {
         "seed": "随机种子",
         "uncertainty": "不确定性模式",
         "unc_price": "价格（最后数据月之后的随机比特币价格路径）",
+        "unc_parameters": "参数（联合：抽样的模型参数与结构选择）",
+        "unc_all": "全部（联合：参数与随机比特币价格路径）",
+        "joint_title": "差值 {scenario} − {baseline}，{window} 累计，逐次运行"
+        "（公共随机数；不确定性“{mode}”）",
+        "joint_delta": "排放差值 P50 [百万吨 CO2e]",
+        "joint_verdict": "排放结论",
+        "not distinguishable": "无法区分",
+        "lower": "更低",
+        "higher": "更高",
+        "joint_caption": "差值 = 情景 − 基准（每次运行）；P5/P50/P95 取自各次运行；"
+        "若差值的 P5–P95 区间包含 0，则为“无法区分”"
+        "（hashcarbon.uncertainty.compare_table；docs/uncertainty.md）。",
+        "download_delta": "差值表 (CSV)",
         "run": "运行",
         "running": "正在运行“{scenario}”与“{baseline}”各 {n} 次……",
         "fan_title": "全球年排放量，P5–P95 区间与中位数 [百万吨 CO2e/年]",

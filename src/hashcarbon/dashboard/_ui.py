@@ -111,6 +111,21 @@ def summary(data: dict[str, Any], n_runs: int, seed: int, mode: str):
     return _summary(key, data, n_runs, seed, mode), key
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _joint(key: str, baseline: str, _table: dict[str, Any], n_runs: int, seed: int, mode: str):
+    # ``_table`` is not hashed: ``key`` (scenario hash with runs, seed and mode) stands for it
+    return _data.joint_compare(_table, baseline, n_runs, seed, mode)
+
+
+def joint(data: dict[str, Any], baseline: str, n_runs: int, seed: int, mode: str):
+    """Joint-uncertainty ensemble and Δ table, cached by scenario hash + mode + runs + seed
+    (and the baseline's name)."""
+    _data.check_joint(mode, n_runs)
+    key = _data.scenario_hash(data, n_runs, seed, mode)
+    ds, delta = _joint(key, baseline, data, n_runs, seed, mode)
+    return ds, delta, key
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def bbce_series(closure_items: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     return _data.bbce_series(dict(closure_items))

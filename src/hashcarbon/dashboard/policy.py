@@ -258,8 +258,70 @@ def render() -> None:
     show_results(res, lg)
 
 
+def show_joint(res: dict, lg: str) -> None:
+    """Joint uncertainty (``parameters`` / ``all``): the Δ table of ``compare_table``."""
+    table, runs, seed, mode = res["table"], res["runs"], res["seed"], res["mode"]
+    scen_name = table["scenario"]["name"]
+    try:
+        _data.check_joint(mode, runs)
+        with st.spinner(tr(lg, "running", n=runs, scenario=scen_name, baseline=res["baseline"])):
+            ds, delta, key = _ui.joint(table, res["baseline"], runs, seed, mode)
+    except HashcarbonError as exc:
+        _ui.error_line(tr(lg, "scenario_error", msg=str(exc)))
+        return
+    em = delta[delta["output"] == "emissions_mt"].iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        tr(lg, "joint_delta"),
+        f"{em['delta_p50']:+.1f}",
+        help=f"{ds.attrs.get('window', '')}, {runs} runs, seed {seed}, {mode}, key {key}",
+    )
+    c2.metric("P5 / P95 [Mt CO2e]", f"{em['delta_p5']:+.1f} / {em['delta_p95']:+.1f}")
+    c3.metric(tr(lg, "p_below"), f"{em['p_delta_negative']:.2f}")
+    c4.metric(tr(lg, "joint_verdict"), tr(lg, str(em["verdict"])))
+    st.subheader(
+        tr(
+            lg,
+            "joint_title",
+            scenario=em["scenario"],
+            baseline=em["vs"],
+            window=ds.attrs.get("window", ""),
+            mode=mode,
+        )
+    )
+    shown = delta.assign(verdict=[tr(lg, str(v)) for v in delta["verdict"]])
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="pl_joint_delta",
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%.2f")
+            for c in ("delta_p5", "delta_p50", "delta_p95", "p_delta_negative")
+        },
+    )
+    st.caption(tr(lg, "joint_caption"))
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        tr(lg, "download_delta"),
+        delta.to_csv(index=False).encode("utf-8"),
+        file_name=f"{scen_name}_delta_{mode}.csv",
+        mime="text/csv",
+        key="dl_joint_csv",
+    )
+    d2.download_button(
+        tr(lg, "download_toml"),
+        _data.to_toml(table).encode(),
+        file_name=f"{scen_name}.toml",
+        mime="application/toml",
+        key="dl_toml",
+    )
+
+
 def show_results(res: dict, lg: str) -> None:
     table, runs, seed, mode = res["table"], res["runs"], res["seed"], res["mode"]
+    if mode in _data.JOINT_MODES:
+        show_joint(res, lg)
+        return
     scen_name = table["scenario"]["name"]
     with st.spinner(tr(lg, "running", n=runs, scenario=scen_name, baseline=res["baseline"])):
         try:
