@@ -440,7 +440,7 @@ def sample_unit(n: int, d: int, method: str = "sobol", seed: int = 0) -> np.ndar
     Parameters
     ----------
     n, d : int
-        Points and dimensions.
+        Points and dimensions. [points], [dimensions]
     method : {"sobol", "lhs"}
         Scrambled Sobol sequence (Owen scrambling) or Latin hypercube
         (:mod:`scipy.stats.qmc`).  Sobol balance holds best when ``n`` is a power of 2.
@@ -1284,14 +1284,14 @@ def sensitivity(
         Analyse ``output(scenario) - output(baseline)``, both runs on the same input row.
     n : int
         Base samples: Sobol evaluates ``n (D + 2)`` rows (Saltelli scheme, first and
-        total order), Morris ``n (D + 1)`` (``n`` trajectories, 4 levels).
+        total order), Morris ``n (D + 1)`` (``n`` trajectories, 4 levels). [samples]
     method : {"sobol", "morris"}
     seed : int
         Seed of the sampler and of the bootstrap.
     uncertainty : str
         Which priors vary (see :data:`MODES`).
     num_resamples : int
-        Bootstrap resamples of the confidence intervals (95 %).
+        Bootstrap resamples of the confidence intervals (95 %). [resamples]
 
     Returns
     -------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,8 @@ from hashcarbon.data import integrity
 from hashcarbon.data._registry import TABLES_DIR, get_spec, integrity_entry, table_names
 from hashcarbon.errors import DataError
 
-TOOLS = integrity.PACKAGE_ROOT.parents[1] / "tools" / "build_data.py"
+#: the repository's build tool (beside tests/, not inside the installed package)
+TOOLS = Path(__file__).resolve().parents[2] / "tools" / "build_data.py"
 
 
 def _copy(tmp_path, name):
