@@ -220,12 +220,16 @@ def test_kill_9_mid_write_keeps_previous_and_next_run_sweeps(tmp_path):
         "import sys; from hashcarbon._io import write_atomic; "
         "write_atomic(sys.argv[1], b'x' * 300_000_000)"
     )
-    p = subprocess.Popen([sys.executable, "-c", code, str(target)], env=_env())
-    deadline = time.time() + 60
-    while time.time() < deadline and not temp_leftovers(tmp_path):
+    p = subprocess.Popen(
+        [sys.executable, "-c", code, str(target)], env=_env(), stderr=subprocess.PIPE
+    )
+    deadline = time.time() + 120  # interpreter start and import on a loaded CI machine
+    while time.time() < deadline and not temp_leftovers(tmp_path) and p.poll() is None:
         time.sleep(0.01)
+    exited_early = p.poll()
     p.send_signal(signal.SIGKILL)
-    p.wait(timeout=60)
+    _, err = p.communicate(timeout=60)
+    assert exited_early is None, f"the writer ended before it was killed: {err.decode()[-500:]}"
     assert target.read_bytes() == PREVIOUS
     stale = temp_leftovers(tmp_path)
     assert stale, "the writer was killed before it created its temporary file"
