@@ -31,6 +31,7 @@ import pandas as pd
 
 from build._common import write_table
 from hashcarbon import chain
+from hashcarbon.data.schemas.network import COLUMNS as NETWORK_COLUMNS
 
 FILENAME = "network_daily.csv"
 #: First day of the table: the first day with a BTC price (CoinMarketCap via Bitcoin Visuals).
@@ -40,20 +41,7 @@ START = pd.Timestamp("2010-07-17")
 #: 2016-2025); their centre is d-4.
 BC_7D_CENTRE_LAG_DAYS = 4
 
-COLUMNS = [
-    "date",
-    "blocks",
-    "difficulty",
-    "hashrate_ehs",
-    "btc_usd",
-    "subsidy_btc",
-    "fees_btc",
-    "revenue_usd",
-    "hashrate_flag",
-    "blocks_flag",
-    "price_flag",
-    "fees_flag",
-]
+COLUMNS = NETWORK_COLUMNS  # defined once, by the table's schema
 
 
 # --------------------------------------------------------------------------- readers

@@ -24,22 +24,10 @@ import pandas as pd
 
 from hashcarbon import chain
 from hashcarbon.data.iotools._http import Payload, download
+from hashcarbon.data.schemas.network import COLUMNS as NETWORK_COLUMNS
 from hashcarbon.units import HASHES_PER_DIFFICULTY, SECONDS_PER_DAY
 
-COLUMNS = [
-    "date",
-    "blocks",
-    "difficulty",
-    "hashrate_ehs",
-    "btc_usd",
-    "subsidy_btc",
-    "fees_btc",
-    "revenue_usd",
-    "hashrate_flag",
-    "blocks_flag",
-    "price_flag",
-    "fees_flag",
-]
+COLUMNS = NETWORK_COLUMNS  # defined once, by the table's schema
 
 COINMETRICS_URL = "https://community-api.coinmetrics.io/v4/timeseries/asset-metrics"
 COINMETRICS_METRICS = ("BlkCnt", "DiffMean", "IssTotNtv", "FeeTotNtv", "PriceUSD")

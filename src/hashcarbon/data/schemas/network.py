@@ -159,6 +159,10 @@ NETWORK_DAILY = pa.DataFrameSchema(
     ordered=False,
 )
 
+#: Column order of table ``network_daily`` (the schema's declaration order), used by
+#: every builder and parser of the table.
+COLUMNS: list[str] = list(NETWORK_DAILY.columns)
+
 SPECS: list = [
     TableSpec(
         name="network_daily",
