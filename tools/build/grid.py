@@ -26,21 +26,12 @@ import numpy as np
 import pandas as pd
 
 from build._common import write_table
+from hashcarbon.vocabulary import SOURCES as VOCABULARY_SOURCES
 
 MANUAL = Path(__file__).with_name("grid_manual.csv")
 
-#: Canonical source names, in table order.
-SOURCES = (
-    "coal",
-    "gas",
-    "oil",
-    "nuclear",
-    "hydro",
-    "wind",
-    "solar",
-    "bioenergy",
-    "other_renewables",
-)
+#: Canonical source names, in table order (defined once, in the vocabulary).
+SOURCES = VOCABULARY_SOURCES
 
 PRIMARY_VINTAGE = "owid_bp_ember_2022"
 SECONDARY_VINTAGE = "owid_ccaf_repo_2024"
