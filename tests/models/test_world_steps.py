@@ -13,7 +13,7 @@ from hashcarbon.models.world import model, policies, steps
 from hashcarbon.units import KWH_PER_THS_DAY_PER_J_PER_TH
 
 HEADER = ",".join(parameters.COLUMNS)
-ROW = "pue,-,1.1,1.0,1.5,triangular,stated,false,false,CBECI best-guess PUE (source)"
+ROW = "pue,-,1.1,1.0,1.5,1.0,1.5,triangular,stated,false,false,CBECI best-guess PUE (source)"
 
 
 # ---------------------------------------------------------------- parameter tables
@@ -23,7 +23,7 @@ def test_both_models_load_one_table_format(name):
     assert len(tab) > 10
     for p in tab.values():
         assert p.status in parameters.STATUSES
-        assert p.low <= p.high
+        assert p.min <= p.low <= p.high <= p.max
         assert np.isnan(p.default) or p.low <= p.default <= p.high
     md = parameters.markdown(name)
     assert md.count("\n") == len(tab) + 2
@@ -45,6 +45,8 @@ def test_bbce_uses_the_table_and_its_preset():
         (HEADER + "\n" + ROW.replace("stated", "guessed"), "status"),
         (HEADER + "\n" + ROW.replace("1.1,1.0,1.5", "2.0,1.0,1.5"), "outside"),
         (HEADER + "\n" + ROW.replace("triangular", "normal"), "distribution"),
+        (HEADER + "\n" + ROW.replace("1.0,1.5,1.0,1.5", "1.0,1.5,1.05,1.5"), "min <= low"),
+        (HEADER + "\n" + ROW.replace("1.0,1.5,1.0,1.5", "1.0,1.5,1.0,1.4"), "high <= max"),
         (HEADER + "\n" + ROW + "\n" + ROW, "duplicate"),
         (HEADER.replace("source", "origin") + "\n" + ROW, "columns"),
         (HEADER + "\n", "no parameters"),
@@ -58,8 +60,12 @@ def test_damaged_table_is_a_one_line_error_naming_the_line(text, match):
     assert "t.csv" in str(exc.value)
 
 
-def test_values_are_checked_against_the_table_bounds():
+def test_values_are_checked_against_the_valid_range_not_the_plausible_one():
     tab = parameters.load("world")
+    p = tab["alloc_cost_sensitivity"]
+    assert p.min < p.low  # the plausible range is narrower than the valid one
+    # a value outside the plausible range but inside the valid one is accepted
+    assert tab.check({"alloc_cost_sensitivity": (p.min + p.low) / 2})
     with pytest.raises(ParameterError, match=r"pue: expected a value in \[1, 1.5\]"):
         tab.check({"pue": 1.6})
     with pytest.raises(ParameterError, match="unknown world parameter"):

@@ -13,9 +13,15 @@ the numbers live in a table, the code names them).  Columns:
     own stored calibration (BBCE's fitted values, ``bbce_presets/calibration.toml``); the
     ``source`` cell then says so.
 ``low``, ``high``
-    Inclusive bounds.  A value outside them is refused with a one-line
-    :class:`~hashcarbon.errors.ParameterError`; for a sampled parameter they are also
-    the range of its distribution.
+    The plausible range: the range of the parameter's distribution in an uncertainty
+    analysis (its source or reason is in ``source``).  For a fitted parameter of the
+    world model, the hindcast profile of
+    :func:`hashcarbon.models.world.calibration.profile_bounds`.
+``min``, ``max``
+    The valid range: inclusive bounds of what the equations support.  A value outside
+    them is refused with a one-line :class:`~hashcarbon.errors.ParameterError`; a value
+    outside ``[low, high]`` but inside ``[min, max]`` is accepted (a user may explore
+    beyond the plausible range).  ``min <= low <= default <= high <= max``.
 ``distribution``
     How an uncertainty analysis should draw the parameter: ``fixed`` (not sampled),
     ``uniform`` (over ``[low, high]``), ``triangular`` (``low``, mode ``default``,
@@ -43,7 +49,8 @@ scenarios) and run the whole ensemble in one call::
     from hashcarbon.models import world
     from hashcarbon.models.parameters import load
     tab = load("world")
-    draws = {"pue": rng.uniform(tab["pue"].low, tab["pue"].high, 1000)}
+    r = tab["invest_rate_per_month"]
+    draws = {"invest_rate_per_month": rng.uniform(r.low, r.high, 1000)}
     ds = world.run("china-ban-2021", n_runs=1000, parameters=draws)
 
 A parameter that shapes the state (``max_age_months``, a delay held as a fixed pipeline)
@@ -91,6 +98,8 @@ COLUMNS = (
     "default",
     "low",
     "high",
+    "min",
+    "max",
     "distribution",
     "status",
     "per_run",
@@ -110,8 +119,10 @@ class ParameterSpec:
     name: str
     unit: str
     default: float  # nan where the model fills it from its stored calibration
-    low: float
+    low: float  # plausible range (the prior)
     high: float
+    min: float  # valid range (checked)
+    max: float
     distribution: str
     status: str
     per_run: bool
@@ -124,12 +135,12 @@ class ParameterSpec:
         return self.default
 
     @property
-    def lo(self) -> float:  # former ``Param.lo``
-        return self.low
+    def lo(self) -> float:  # former ``Param.lo``: the valid lower bound
+        return self.min
 
     @property
-    def hi(self) -> float:  # former ``Param.hi``
-        return self.high
+    def hi(self) -> float:  # former ``Param.hi``: the valid upper bound
+        return self.max
 
     def check(self, value, n_runs: int | None = None, where: str = "") -> float | np.ndarray:
         """Validate one value; return a float or a ``(n_runs,)`` array.
@@ -156,10 +167,10 @@ class ParameterSpec:
                 )
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"{label}: expected a finite number, got {value!r}")
-        if np.any(arr < self.low) or np.any(arr > self.high):
+        if np.any(arr < self.min) or np.any(arr > self.max):
             shown = value if arr.ndim == 0 else f"values from {arr.min():g} to {arr.max():g}"
             raise ParameterError(
-                f"{label}: expected a value in [{self.low:g}, {self.high:g}] {self.unit}, "
+                f"{label}: expected a value in [{self.min:g}, {self.max:g}] {self.unit}, "
                 f"got {shown}"
             )
         if self.integer and np.any(arr != np.round(arr)):
@@ -256,6 +267,8 @@ def read_table(text: str, model: str, filename: str = "parameters.csv") -> Param
             default=_float(row["default"], f"{w}: default", allow_empty=True),
             low=_float(row["low"], f"{w}: low"),
             high=_float(row["high"], f"{w}: high"),
+            min=_float(row["min"], f"{w}: min"),
+            max=_float(row["max"], f"{w}: max"),
             distribution=row["distribution"].strip(),
             status=row["status"].strip(),
             per_run=_bool(row["per_run"], f"{w}: per_run"),
@@ -276,8 +289,11 @@ def read_table(text: str, model: str, filename: str = "parameters.csv") -> Param
             _float(arg, f"{w}: distribution")
         if kind == "loguniform" and p.low <= 0:
             raise DataError(f"{w}: loguniform needs low > 0")
-        if not p.low <= p.high:
-            raise DataError(f"{w}: low {p.low:g} > high {p.high:g}")
+        if not p.min <= p.low <= p.high <= p.max:
+            raise DataError(
+                f"{w}: expected min <= low <= high <= max, got {p.min:g}, {p.low:g}, "
+                f"{p.high:g}, {p.max:g}"
+            )
         if not math.isnan(p.default) and not p.low <= p.default <= p.high:
             raise DataError(f"{w}: default {p.default:g} outside [{p.low:g}, {p.high:g}]")
         if math.isnan(p.default) and p.status != "fitted" and p.status != "inferred":
@@ -310,8 +326,9 @@ def markdown(model: str, values: Mapping[str, float] | None = None) -> str:
     """
     tab = load(model)
     lines = [
-        "| name | unit | default | low | high | distribution | status | per run | source |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| name | unit | default | low | high | valid range | distribution | status | per run "
+        "| source |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for p in tab.values():
         d = p.default
@@ -319,7 +336,8 @@ def markdown(model: str, values: Mapping[str, float] | None = None) -> str:
             d = float(values[p.name])
         src = p.source.replace("|", "\\|")
         lines.append(
-            f"| `{p.name}` | {p.unit} | {d:.6g} | {p.low:g} | {p.high:g} | {p.distribution} | "
+            f"| `{p.name}` | {p.unit} | {d:.6g} | {p.low:g} | {p.high:g} | "
+            f"[{p.min:g}, {p.max:g}] | {p.distribution} | "
             f"{p.status} | {'yes' if p.per_run else 'no'} | {src} |"
         )
     return "\n".join(lines) + "\n"

@@ -155,7 +155,7 @@ def _parameters(values: Mapping[str, float]) -> dict[str, Parameter]:
         if math.isnan(default):  # fitted/calibrated: stored in bbce_presets/calibration.toml
             default = float(values.get(name, math.nan))
         out[name] = Parameter(
-            default, spec.unit, f"{spec.status}: {spec.source}", spec.low, spec.high
+            default, spec.unit, f"{spec.status}: {spec.source}", spec.min, spec.max
         )
     return out
 

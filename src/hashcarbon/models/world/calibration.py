@@ -48,6 +48,9 @@ __all__ = [
     "fleet_errors",
     "hashrate_errors",
     "hindcast_report",
+    "objective_by_run",
+    "objective_from_hash",
+    "profile_bounds",
     "share_errors",
 ]
 
@@ -247,6 +250,169 @@ def fit(
         for n, v in zip(names, res.x, strict=True)
     }
     return {"values": vals, "objective": float(res.fun), "evaluations": int(res.nfev)}
+
+
+#: Behavioural threshold of the hindcast profile (:func:`profile_bounds`): a parameter
+#: value is plausible when the 2014-2021 fit objective ``J`` is at most this share above
+#: ``J`` at the shipped defaults, the other parameters held there [-].  Assumption (the
+#: threshold of a GLUE-style behavioural set is a choice, Beven & Binley 1992,
+#: doi:10.1002/hyp.3360060305); stated range 0.1-0.5, docs/uncertainty.md shows the
+#: bounds at both ends.
+PROFILE_TOLERANCE = 0.25
+
+
+def objective_from_hash(
+    time: pd.DatetimeIndex,
+    hash_tnr: np.ndarray,
+    hist: History,
+    end: str = "2021-12",
+    regions: tuple[str, ...] | None = None,
+) -> np.ndarray:
+    """The fit objective ``J`` of every run [-], shape (N,), from running hash rate.
+
+    Same terms as the fit (module docstring): mean absolute log error of the monthly
+    network hash rate from 2016 to ``end`` plus :data:`SHARE_WEIGHT` x the mean absolute
+    error of the Cambridge-map country shares from Sep 2019 to ``end``.
+
+    Parameters
+    ----------
+    time : pandas.DatetimeIndex
+        Months of ``hash_tnr`` (month starts).
+    hash_tnr : numpy.ndarray
+        Running hash rate by month, run and region, shape (T, N, R) [EH/s].
+    hist : History
+        Observed network hash rate (:func:`hashcarbon.models.world.history`).
+    end : str
+        Last month of the window (``"2021-05"``: before any built-in scenario's own
+        policy, so ``J`` is the same in every scenario of a run).
+    regions : tuple of str, optional
+        Region codes of the last axis (default the region registry).
+    """
+    rt = region_table()
+    codes = regions or rt.codes
+    country = [rt.country[rt.codes.index(c)] for c in codes]
+    h = np.asarray(hash_tnr, dtype=float)
+    tot = h.sum(axis=2)  # (T, N)
+    obs = pd.Series(hist.hashrate_ehs, index=hist.time).loc["2016":end]
+    pos = pd.Index(time).get_indexer(obs.index)
+    keep = pos >= 0
+    mod = tot[pos[keep]]
+    o = obs.to_numpy()[keep][:, None]
+    j = np.mean(np.abs(np.log(np.maximum(mod, 1e-9) / o)), axis=0)
+    mp = _observed_map().loc["2019-09":end]
+    mpos = pd.Index(time).get_indexer(mp.index)
+    mk = mpos >= 0
+    m = np.array([[c == k for k in MAP_COUNTRIES] for c in country], dtype=float)  # (R, C)
+    by_c = h[mpos[mk]] @ m  # (Tm, N, C)
+    t = tot[mpos[mk]][:, :, None]
+    share = np.where(t > 0, by_c / np.maximum(t, 1e-12), np.nan)
+    err = np.abs(share - mp.to_numpy()[mk][:, None, :])
+    return j + SHARE_WEIGHT * np.mean(err, axis=(0, 2))
+
+
+def objective_by_run(sim: Simulation, hist: History, end: str = "2021-12") -> np.ndarray:
+    """The fit objective ``J`` of every run of a simulation [-], shape (N,)
+    (:func:`objective_from_hash` on its running hash rate)."""
+    return objective_from_hash(sim.time, sim.hashrate_ehs, hist, end, tuple(sim.regions))
+
+
+def _profile_values(lo: float, hi: float, default: float, n: int, integer: bool) -> np.ndarray:
+    v = np.unique(np.concatenate([np.linspace(lo, hi, n), [default]]))
+    return np.unique(np.round(v)) if integer else v
+
+
+def profile_bounds(
+    names=None,
+    tolerance: float = PROFILE_TOLERANCE,
+    n_points: int = 41,
+    scenario="china-ban-2021",
+    hist: History | None = None,
+) -> pd.DataFrame:
+    """One-at-a-time hindcast profile of world parameters: the plausible range of each.
+
+    Each parameter is varied over its valid range ``[min, max]`` (``n_points`` values,
+    then ``n_points`` more between the grid points that bracket each end), the others at
+    their defaults; the 2014-2021 objective ``J`` (:func:`objective_by_run`) of every
+    value is computed, and the range is the connected interval around the default where
+    ``J <= (1 + tolerance) J_0`` (``J_0`` at the defaults), ends interpolated linearly.
+    ``per_run`` parameters run as one vectorised call; the others one call per value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter: ``name, default, min, max, low, high, j_default,
+        j_min_seen, value_at_j_min, low_clipped, high_clipped`` (``*_clipped``: the range
+        reached the valid bound).
+    """
+    from hashcarbon.models import world
+
+    hist = hist or world.history()
+    scen = load_scenario(scenario)
+    scen = scen.model_copy(
+        update={"scenario": scen.scenario.model_copy(update={"end": "2021-12-01"})}
+    )
+    base = resolve(scen.parameters)
+    names = list(names or FITTED)
+
+    def js(name: str, values: np.ndarray) -> np.ndarray:
+        spec = DEFAULTS[name]
+        if spec.per_run and len(values) > 1:
+            p = {**base, name: np.asarray(values, dtype=float)}
+            return objective_by_run(simulate(hist, scen, n_runs=len(values), params=p), hist)
+        return np.array(
+            [objective_by_run(simulate(hist, scen, params={**base, name: float(v)}), hist)[0]
+             for v in values]
+        )
+
+    j0 = float(objective_by_run(simulate(hist, scen, params=base), hist)[0])
+    thr = (1.0 + tolerance) * j0
+    rows = []
+    for name in names:
+        spec = DEFAULTS[name]
+        vmin, vmax = spec.min, spec.max
+        d = float(base[name])
+        v = _profile_values(vmin, vmax, d, n_points, spec.integer)
+        j = js(name, v)
+        ends = []
+        for side in (-1, 1):
+            k = int(np.flatnonzero(v == d)[0]) if d in v else int(np.argmin(np.abs(v - d)))
+            while 0 <= k + side < len(v) and j[k + side] <= thr:
+                k += side
+            if not 0 <= k + side < len(v):
+                ends.append((float(v[k]), True))
+                continue
+            a, b = float(v[k]), float(v[k + side])  # inside, outside
+            if not spec.integer:  # refine between the bracketing grid points
+                fine = np.linspace(a, b, n_points)
+                jf = js(name, fine)
+                m = 0
+                while m + 1 < len(fine) and jf[m + 1] <= thr:
+                    m += 1
+                if m + 1 < len(fine):
+                    f0, f1 = jf[m], jf[m + 1]
+                    w = (thr - f0) / (f1 - f0) if f1 != f0 else 0.0
+                    ends.append((float(fine[m] + w * (fine[m + 1] - fine[m])), False))
+                else:
+                    ends.append((float(fine[-1]), False))
+            else:
+                ends.append((a, False))
+        i_min = int(np.nanargmin(j))
+        rows.append(
+            {
+                "name": name,
+                "default": d,
+                "min": vmin,
+                "max": vmax,
+                "low": ends[0][0],
+                "high": ends[1][0],
+                "j_default": j0,
+                "j_min_seen": float(j[i_min]),
+                "value_at_j_min": float(v[i_min]),
+                "low_clipped": ends[0][1],
+                "high_clipped": ends[1][1],
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def fit_purchase_window(
