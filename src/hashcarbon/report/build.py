@@ -69,6 +69,7 @@ def _data_layer_text(lang: str) -> str:
         return t(lang, "layer_embedded")
     return t(lang, "layer_updated", date=fetched[-1])
 
+
 def check_options(lang: str, runs: Any, seed: Any, flow_year: Any) -> None:
     """One-line :class:`InputError` for a bad option."""
     if lang not in LANG_CHOICES:

@@ -360,8 +360,10 @@ def profile_bounds(
             p = {**base, name: np.asarray(values, dtype=float)}
             return objective_by_run(simulate(hist, scen, n_runs=len(values), params=p), hist)
         return np.array(
-            [objective_by_run(simulate(hist, scen, params={**base, name: float(v)}), hist)[0]
-             for v in values]
+            [
+                objective_by_run(simulate(hist, scen, params={**base, name: float(v)}), hist)[0]
+                for v in values
+            ]
         )
 
     j0 = float(objective_by_run(simulate(hist, scen, params=base), hist)[0])
