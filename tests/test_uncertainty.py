@@ -256,6 +256,50 @@ def test_compare_table_verdicts():
     assert t.loc[("tax", "exempt"), "verdict"] == "higher"
 
 
+def test_compare_and_summary_use_behavioural_runs_only():
+    import xarray as xr
+
+    # runs 0-9 behave (exemption always lower); runs 10-19 do not (exemption higher)
+    ban = np.full(20, 100.0)
+    exempt = np.r_[np.full(10, 90.0), np.full(10, 120.0)]
+    ds = xr.Dataset(
+        {
+            "emissions_mt": (("scenario", "run"), np.vstack([ban, exempt]), {"units": "Mt"}),
+            "annual_emissions_mt": (
+                ("scenario", "year", "run"),
+                np.vstack([ban, exempt])[:, None, :],
+            ),
+            "behavioural": (("run",), np.arange(20) < 10),
+        },
+        coords={"scenario": ["ban", "exempt"], "run": np.arange(20), "year": [2021]},
+    )
+    row = unc.compare_table(ds).iloc[0]
+    assert row["verdict"] == "lower" and row["n_runs"] == 10
+    assert row["p_delta_negative"] == 1.0
+    summ = unc.summary_table(ds).set_index(["scenario", "period"])
+    assert summ.loc[("exempt", "2021"), "emissions_mt_p95"] == 90.0
+    ds["behavioural"][:] = False
+    with pytest.raises(InputError, match="history matching: no run"):
+        unc.compare_table(ds)
+
+
+def test_world_history_matching_keeps_the_defaults_and_drops_a_bad_fit():
+    from hashcarbon.models import world
+
+    ad = unc.WorldAdapter()
+    rate = world.DEFAULTS["invest_rate_per_month"]
+    ds = world.run(
+        "china-ban-2021",
+        start=ad.history_start,
+        end=ad.history_end,
+        n_runs=3,
+        parameters={"invest_rate_per_month": [rate.default, rate.min + 0.002, rate.high]},
+    )
+    keep = ad.behavioural("china-ban-2021", ds)
+    # defaults pass; a nearly frozen order book cannot reproduce 2016-2021
+    assert keep.tolist()[:2] == [True, False]
+
+
 def test_write_result_netcdf_and_json(tmp_path):
     import xarray as xr
 

@@ -58,6 +58,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import warnings
@@ -601,6 +602,8 @@ class ChunkResult:
     scalars: dict[str, np.ndarray]  # output -> (n,)
     annual: dict[str, np.ndarray]  # output -> (n_years, n)
     inputs: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (n,)
+    #: history matching: True where the run passes the adapter's hindcast test, (n,)
+    behavioural: np.ndarray | None = None
 
 
 class Adapter:
@@ -611,6 +614,8 @@ class Adapter:
     outputs: ClassVar[dict[str, tuple[str, str]]] = {}
     window: tuple[str, str] = ("", "")
     years: tuple[int, ...] = ()
+    #: Whether :meth:`evaluate` tests each run against the record (history matching).
+    history_match = False
 
     def scenarios(self) -> tuple[str, ...]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -804,6 +809,21 @@ class WorldAdapter(Adapter):
     window = ("2021-01", "2030-12")
     years = tuple(range(2021, 2031))
     switches = ("use_measured_caps", "use_resource_caps", "use_policy_caps")
+    #: History matching (:meth:`behavioural`): on by default; set False on an instance
+    #: to keep every run.
+    history_match = True
+    history_start = "2016-01"
+    #: last month of the history-matching window: before any built-in scenario's own
+    #: policy (the earliest starts in June 2021)
+    history_end = "2021-05"
+
+    @property
+    def tolerance(self) -> float:
+        """Behavioural threshold [-]: ``calibration.PROFILE_TOLERANCE``."""
+        from hashcarbon.models.world.calibration import PROFILE_TOLERANCE
+
+        return PROFILE_TOLERANCE
+
     #: structural choices passed as keyword arguments of world.run when it takes them
     run_options: ClassVar[dict[str, tuple[str, ...]]] = {
         "factors": ("ccaf", "ipcc"),
@@ -944,6 +964,7 @@ class WorldAdapter(Adapter):
             groups.setdefault(tuple(cols[k][i] for k in shared), []).append(i)
         scal = {o: np.empty(n) for o in self.outputs}
         ann = {o: np.empty((len(self.years), n)) for o in self.outputs}
+        behav = np.ones(n, dtype=bool)
         lo, hi = self.window
         for key, rows in groups.items():
             rows_a = np.asarray(rows)
@@ -963,20 +984,68 @@ class WorldAdapter(Adapter):
             scen = _world_price(base, path, stochastic_price)
             ds = world.run(
                 scen,
-                start=lo,
+                start=self.history_start if self.history_match else lo,
                 end=hi,
                 n_runs=len(rows),
                 seed=run_seed(keys[rows[0]]),
                 parameters=pars or None,
                 **kw,
             )
+            if self.history_match:
+                behav[rows_a] = self.behavioural(scenario, ds)
+                ds = ds.sel(time=slice(lo, None))
             years = np.asarray(ds["time"].dt.year)
             for out in self.outputs:
                 monthly = ds[out].sum("region").transpose("time", "run").values
                 scal[out][rows_a] = _colsum(monthly)
                 for y, year in enumerate(self.years):
                     ann[out][y, rows_a] = _colsum(monthly[years == year])
-        return ChunkResult(scal, ann, dict(cols))
+        return ChunkResult(scal, ann, dict(cols), behav if self.history_match else None)
+
+    def behavioural(self, scenario: str, ds) -> np.ndarray:
+        """History matching: which runs of a :func:`~hashcarbon.models.world.run` result
+        (from :attr:`history_start`) reproduce the record (bool, one per run).
+
+        A run passes when its fit objective ``J`` on 2016 to :attr:`history_end`
+        (:func:`hashcarbon.models.world.calibration.objective_from_hash`: network hash
+        rate and Cambridge-map country shares, the terms of the 2014-2021 fit) is at most
+        :attr:`tolerance` above ``J`` of the default parameters; the months end before
+        any built-in scenario's own policy, so a run passes or fails in every scenario
+        alike.  The threshold is the one of the priors' hindcast profile
+        (:data:`hashcarbon.models.world.calibration.PROFILE_TOLERANCE`).
+        """
+        from hashcarbon.models import world
+        from hashcarbon.models.world import calibration
+
+        hist = world.history()
+        h = ds["hashrate_ehs"].sel(time=slice(None, self.history_end))
+        arr = h.transpose("time", "run", "region").values
+        j = calibration.objective_from_hash(
+            pd.DatetimeIndex(h["time"].values),
+            arr,
+            hist,
+            self.history_end,
+            tuple(str(r) for r in ds["region"].values),
+        )
+        return np.nan_to_num(j, nan=np.inf) <= (1.0 + self.tolerance) * self._j_default(scenario)
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019 - a few scenarios per process
+    def _j_default(self, scenario: str) -> float:
+        """``J`` of the default parameters in ``scenario`` (see :meth:`behavioural`)."""
+        from hashcarbon.models import world
+        from hashcarbon.models.world import calibration
+
+        ds = world.run(scenario, start=self.history_start, end=self.history_end)
+        h = ds["hashrate_ehs"]
+        return float(
+            calibration.objective_from_hash(
+                pd.DatetimeIndex(h["time"].values),
+                h.transpose("time", "run", "region").values,
+                world.history(),
+                self.history_end,
+                tuple(str(r) for r in ds["region"].values),
+            )[0]
+        )
 
 
 def _world_price(scen, path: str | None, stochastic: bool):
@@ -1045,6 +1114,9 @@ def evaluate_design(
         output -> array (n_scenarios, n_years, n_runs)
     inputs : dict
         prior name -> array (n_runs,) of the values used (from the first scenario)
+    behavioural : numpy.ndarray or None
+        (n_runs,) bool, True where the run passes the adapter's history matching in
+        every scenario; None when the adapter does not match history
     """
     n = unit.shape[0]
     chunk_runs = _check_n(chunk_runs, "chunk_runs", 1, 1_000_000)
@@ -1058,6 +1130,8 @@ def evaluate_design(
     scal = {o: np.full((S, n), np.nan) for o in adapter.outputs}
     ann = {o: np.full((S, Y, n), np.nan) for o in adapter.outputs}
     inputs: dict[str, np.ndarray] = {}
+    behav = np.ones(n, dtype=bool)
+    matched = False
     own = executor is None
     ex = LocalExecutor() if own else executor
     done = 0
@@ -1068,6 +1142,9 @@ def evaluate_design(
             for o in adapter.outputs:
                 scal[o][s, a:b] = res.scalars[o]
                 ann[o][s, :, a:b] = res.annual[o]
+            if res.behavioural is not None:
+                matched = True
+                behav[a:b] &= res.behavioural
             if s == 0:
                 for k, v in res.inputs.items():
                     if k not in inputs:
@@ -1079,7 +1156,7 @@ def evaluate_design(
     finally:
         if own:
             ex.close()
-    return scal, ann, inputs
+    return scal, ann, inputs, (behav if matched else None)
 
 
 def run_ensemble(
@@ -1136,7 +1213,7 @@ def run_ensemble(
         ad.check_scenario(s)
     chosen = select(ad.priors(), uncertainty)
     unit = sample_unit(n_runs, len(chosen), sampling, seed)
-    scal, ann, inputs = evaluate_design(
+    scal, ann, inputs, behav = evaluate_design(
         ad,
         scenarios,
         chosen,
@@ -1164,7 +1241,24 @@ def run_ensemble(
             arr,
             {"units": p.unit, "distribution": p.describe(), "group": p.group},
         )
+    if behav is not None:
+        data["behavioural"] = (
+            ("run",),
+            behav,
+            {
+                "units": "1",
+                "description": "the run reproduces the record (history matching: fit "
+                f"objective 2016..{getattr(ad, 'history_end', '')} within "
+                f"{100 * getattr(ad, 'tolerance', 0):g} % of the defaults'); summaries "
+                "and differences use these runs only",
+            },
+        )
     ds = xr.Dataset(data, coords=coords)
+    if behav is not None:
+        ds.attrs["history_matching"] = (
+            f"{int(behav.sum())} of {n_runs} runs behavioural "
+            f"(hashcarbon.uncertainty.{type(ad).__name__}.behavioural)"
+        )
     ds.attrs.update(
         {
             "model": ad.model,
@@ -1194,9 +1288,27 @@ def run_ensemble(
     return ds
 
 
+def behavioural_runs(ds: xr.Dataset) -> xr.Dataset:
+    """The runs of an ensemble that passed history matching (all runs when it was off).
+
+    Raises :class:`InputError` when no run passed (nothing to summarise).
+    """
+    if "behavioural" not in ds:
+        return ds
+    keep = np.asarray(ds["behavioural"].values, dtype=bool)
+    if not keep.any():
+        raise InputError(
+            "history matching: no run of the ensemble reproduces the record; use more runs "
+            "or narrower priors"
+        )
+    return ds.isel(run=np.flatnonzero(keep))
+
+
 def summary_table(ds: xr.Dataset, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
-    """Per scenario and year: mean and P5/P50/P95 of each annual output, plus the window."""
+    """Per scenario and year: mean and P5/P50/P95 of each annual output, plus the window
+    (over the behavioural runs, :func:`behavioural_runs`)."""
     rows = []
+    ds = behavioural_runs(ds)
     outs = [v for v in ds.data_vars if v.startswith("annual_")]
     for s in ds["scenario"].values:
         for y in ds["year"].values:
@@ -1223,9 +1335,11 @@ def compare_table(ds: xr.Dataset, output: str | None = None) -> pd.DataFrame:
     """Every pair of scenarios: Δ = later − earlier, run by run (common random numbers).
 
     Columns ``scenario, vs, output, delta_p5, delta_p50, delta_p95, p_delta_negative,
-    verdict``.  ``verdict`` is ``"not distinguishable"`` when the P5–P95 interval of Δ
-    contains 0, else ``"lower"`` / ``"higher"``.
+    verdict, n_runs``.  ``verdict`` is ``"not distinguishable"`` when the P5–P95
+    interval of Δ contains 0, else ``"lower"`` / ``"higher"``.  Only behavioural runs
+    count (:func:`behavioural_runs`); ``n_runs`` says how many.
     """
+    ds = behavioural_runs(ds)
     outs = [output] if output else [o for o in ds.data_vars if f"annual_{o}" in ds.data_vars]
     names = [str(s) for s in ds["scenario"].values]
     rows = []
@@ -1249,6 +1363,7 @@ def compare_table(ds: xr.Dataset, output: str | None = None) -> pd.DataFrame:
                         "delta_p95": float(p95),
                         "p_delta_negative": float(np.mean(d < 0)),
                         "verdict": verdict,
+                        "n_runs": int(d.size),
                     }
                 )
     return pd.DataFrame(rows)
@@ -1341,7 +1456,7 @@ def sensitivity(
 
             unit = sampler.sample(problem, n, num_levels=4, seed=seed)
     scen = [scenario] + ([baseline] if baseline else [])
-    scal, _, _ = evaluate_design(
+    scal, _, _, behav = evaluate_design(
         ad,
         scen,
         chosen,
@@ -1405,6 +1520,9 @@ def sensitivity(
             "output_variance": float(np.var(y)),
             "seed": int(seed),
             "uncertainty": uncertainty,
+            # Saltelli/Morris designs need every row: history matching is not applied
+            # to the indices, only reported
+            "behavioural_share": float(np.mean(behav)) if behav is not None else 1.0,
         }
     )
     return frame
@@ -1436,8 +1554,10 @@ def to_json_dict(ds: xr.Dataset) -> dict:
             },
         }
         for k in ds.data_vars
-        if not k.startswith(("input_", "annual_"))
+        if not k.startswith(("input_", "annual_")) and k != "behavioural"
     }
+    if "behavioural" in ds:
+        out["behavioural"] = [bool(x) for x in ds["behavioural"].values]
     return out
 
 
