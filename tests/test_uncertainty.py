@@ -274,13 +274,41 @@ def test_compare_and_summary_use_behavioural_runs_only():
         coords={"scenario": ["ban", "exempt"], "run": np.arange(20), "year": [2021]},
     )
     row = unc.compare_table(ds).iloc[0]
-    assert row["verdict"] == "lower" and row["n_runs"] == 10
+    assert row["verdict"] == "lower"
+    assert row["n_runs"] == 10
     assert row["p_delta_negative"] == 1.0
     summ = unc.summary_table(ds).set_index(["scenario", "period"])
     assert summ.loc[("exempt", "2021"), "emissions_mt_p95"] == 90.0
     ds["behavioural"][:] = False
     with pytest.raises(InputError, match="history matching: no run"):
         unc.compare_table(ds)
+
+
+def test_drivers_rank_the_input_that_decides_a_difference():
+    import xarray as xr
+
+    rng = np.random.default_rng(1)
+    n = 800
+    a, b = rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+    kind = np.where(rng.uniform(size=n) < 0.5, "x", "y")
+    ban = rng.normal(100, 1, n)
+    exempt = ban - 20 * a + 0.5 * b + np.where(kind == "x", 5.0, 0.0)
+    ds = xr.Dataset(
+        {
+            "emissions_mt": (("scenario", "run"), np.vstack([ban, exempt])),
+            "input_a": (("run",), a),
+            "input_b": (("run",), b),
+            "input_kind": (("run",), kind),
+        },
+        coords={"scenario": ["ban", "exempt"], "run": np.arange(n)},
+    )
+    d = unc.drivers(ds, "exempt", "ban").set_index("input")
+    assert d.index[0] == "a"
+    # analytic S1: var(20 a) / total = 33.3 / (33.3 + 0.02 + 6.25 + ~2) ~ 0.80
+    assert 0.7 < d.loc["a", "first_order"] < 0.9
+    assert d.loc["a", "spearman_rho"] < -0.9
+    assert 0.1 < d.loc["kind", "first_order"] < 0.2  # 6.25 / 41.6 = 0.15
+    assert d.loc["b", "first_order"] < 3 * d.loc["b", "noise_floor"]
 
 
 def test_world_history_matching_keeps_the_defaults_and_drops_a_bad_fit():

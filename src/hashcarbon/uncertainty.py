@@ -81,7 +81,9 @@ __all__ = [
     "Prior",
     "WorldAdapter",
     "adapter_for",
+    "behavioural_runs",
     "compare_table",
+    "drivers",
     "make_executor",
     "priors_from_table",
     "priors_markdown",
@@ -1367,6 +1369,73 @@ def compare_table(ds: xr.Dataset, output: str | None = None) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def drivers(
+    ds: xr.Dataset,
+    scenario: str,
+    vs: str | None = None,
+    output: str = "emissions_mt",
+    bins: int = 8,
+) -> pd.DataFrame:
+    r"""First-order effect of each sampled input on an output or a difference, from the
+    ensemble itself (no extra runs).
+
+    .. math:: \hat S_i = \frac{\operatorname{Var}_k\big(E[Y \mid X_i \in
+              \text{bin}_k]\big)}{\operatorname{Var}(Y)}
+
+    the given-data estimator of the first-order Sobol index (correlation ratio over
+    ``bins`` equal-count bins of a continuous input, or over the categories of a discrete
+    one; Plischke, Borgonovo & Smith 2013, doi:10.1016/j.ejor.2012.11.047).  ``Y`` is the
+    cumulative ``output`` of ``scenario``, or its run-by-run difference from ``vs``;
+    behavioural runs only (:func:`behavioural_runs`).  With ``n`` runs an input with no
+    effect still scores about ``(bins - 1) / n`` (column ``noise_floor``); the Saltelli
+    indices of :func:`sensitivity` are the reference, this is a cheap ranking.  The
+    column ``spearman_rho`` gives the direction of a continuous input's effect.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``input, first_order, spearman_rho, noise_floor``, sorted by ``first_order``.
+    """
+    ds = behavioural_runs(ds)
+    y = ds[output].sel(scenario=scenario).values.astype(float)
+    if vs is not None:
+        y = y - ds[output].sel(scenario=vs).values.astype(float)
+    n = y.size
+    var = float(np.var(y))
+    rows = []
+    for k in ds.data_vars:
+        if not str(k).startswith("input_"):
+            continue
+        x = ds[k].values
+        if x.dtype.kind in "USO":
+            groups = pd.Series(y).groupby(pd.Series(x.astype(str)))
+            rho = math.nan
+            k_bins = groups.ngroups
+        else:
+            xf = x.astype(float)
+            ranks = pd.Series(xf).rank(method="first")
+            codes = np.minimum(((ranks - 1) * bins // n).astype(int), bins - 1)
+            groups = pd.Series(y).groupby(codes.to_numpy())
+            rho = float(pd.Series(xf).corr(pd.Series(y), method="spearman"))
+            k_bins = groups.ngroups
+        if k_bins < 2 or var <= 0:
+            continue
+        means, counts = groups.mean().to_numpy(), groups.size().to_numpy()
+        s1 = float(np.sum(counts * (means - y.mean()) ** 2) / n / var)
+        rows.append(
+            {
+                "input": str(k).removeprefix("input_"),
+                "first_order": s1,
+                "spearman_rho": rho,
+                "noise_floor": (k_bins - 1) / n,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["input", "first_order", "spearman_rho", "noise_floor"])
+    frame = frame.sort_values("first_order", ascending=False, kind="stable")
+    frame.attrs.update(scenario=scenario, vs=vs or "", output=output, n_runs=int(n))
+    return frame.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------
