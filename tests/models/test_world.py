@@ -279,6 +279,16 @@ def test_run_i_does_not_depend_on_ensemble_size():
     np.testing.assert_allclose(big.hashrate_ehs[:, :3], small.hashrate_ehs, rtol=1e-5)
 
 
+def test_a_shorter_horizon_gives_the_same_months():
+    # world.run simulates only to the last month asked for (issue 11 speed-up)
+    full = world.run("clean-exemption", start="2021-01", end="2031-12", n_runs=3, seed=2)
+    short = world.run("clean-exemption", start="2021-01", end="2024-06", n_runs=3, seed=2)
+    for v in ("emissions_mt", "hashrate_ehs", "btc_usd"):
+        np.testing.assert_array_equal(
+            full[v].sel(time=slice(None, "2024-06")).values, short[v].values
+        )
+
+
 def test_results_do_not_depend_on_worker_processes(monkeypatch):
     hist = synthetic_history()
     scen = _scen([])

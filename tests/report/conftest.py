@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 RUNS = 4
+#: runs of the joint-uncertainty table (small: its machinery is tested in test_uncertainty)
+JOINT_RUNS = 32
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +14,6 @@ def report_dir(tmp_path_factory):
     from hashcarbon.report import build
 
     out = tmp_path_factory.mktemp("rep") / "report"
-    paths = build.build_report(out, lang="both", runs=RUNS, seed=7)
+    paths = build.build_report(out, lang="both", runs=RUNS, seed=7, joint_runs=JOINT_RUNS)
     assert [p.name for p in paths] == ["report.html", "report.zh.html"]
     return out

@@ -198,6 +198,7 @@ def test_verdict_rules():
         (["report", "--runs", "0"], "--runs"),
         (["report", "--seed", "-1"], "--seed"),
         (["report", "--flow-year", "1999"], "--flow-year"),
+        (["report", "--joint-runs", "5"], "--joint-runs"),
         (["report", "--out", "/no/such/dir/report"], "--out"),
         (["claims", "--format", "xml"], "--format"),
     ],
@@ -275,6 +276,56 @@ def test_policy_section_from_synthetic_world():
     assert fans["year"].min() == 2021
     assert fans["year"].max() == 2030
     assert (fans["emissions_mt_p5"] <= fans["emissions_mt_p95"]).all()
+
+
+def test_joint_uncertainty_table_in_both_languages(html_en, html_zh):
+    pol_en = html_en.split('id="policy"')[1].split("</section>")[0]
+    assert "Joint uncertainty" in pol_en
+    assert "history matching" in pol_en
+    assert "P(Δ &lt; 0)" in pol_en or "P(Δ < 0)" in pol_en
+    # five policies against the ban and five against no ban
+    joint = pol_en.split("Joint uncertainty: Δ cumulative")[1].split("</table>")[0]
+    assert joint.count("<tr>") == 1 + 10
+    assert "What decides the difference" in pol_en
+    pol_zh = html_zh.split('id="policy"')[1].split("</section>")[0]
+    assert "联合不确定性" in pol_zh
+    assert "历史匹配" in pol_zh
+
+
+def test_joint_tables_flip_pairs_stored_the_other_way():
+    import xarray as xr
+
+    from hashcarbon.report import sections
+
+    n = 40
+    rng = np.random.default_rng(3)
+    nob = rng.normal(500, 5, n)
+    ban = nob - 200
+    ex = ban - 50 + rng.normal(0, 1, n)
+    ds = xr.Dataset(
+        {
+            "emissions_mt": (("scenario", "run"), np.vstack([nob, ban, ex]), {"units": "Mt"}),
+            "annual_emissions_mt": (("scenario", "year", "run"), np.zeros((3, 1, n))),
+            "input_a": (("run",), rng.uniform(size=n)),
+        },
+        coords={
+            "scenario": ["no-ban", "china-ban-2021", "clean-exemption"],
+            "run": np.arange(n),
+            "year": [2021],
+        },
+        attrs={"seed": 0, "window": "2021-01..2030-12"},
+    )
+    table, drivers, numbers = sections.joint_tables(ds)
+    t = table.set_index(["scenario", "vs"])
+    # no-ban vs the ban: stored as ban - no-ban, shown as no-ban - ban (+200)
+    row = t.loc[("no-ban", "china-ban-2021")]
+    assert row["delta_emissions_mt_p5"] == pytest.approx(200)
+    assert row["delta_emissions_mt_p95"] == pytest.approx(200)
+    assert row["p_delta_negative"] == 0.0
+    assert row["verdict"] == "higher"
+    assert t.loc[("clean-exemption", "no-ban"), "verdict"] == "lower"
+    assert numbers["ex_p_neg_pct"] == 100.0
+    assert list(drivers["input"]) == ["a"]
 
 
 def test_policy_unavailable_renders_plain_note(monkeypatch):

@@ -18,13 +18,24 @@ def report(
     runs: int = typer.Option(50, "--runs", help="World-model ensemble size."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the world model."),
     flow_year: int = typer.Option(2021, "--flow-year", help="Year of the emission-flow diagram."),
+    joint_runs: int = typer.Option(
+        1024,
+        "--joint-runs",
+        help="Runs of the joint-uncertainty table of the policy section (0: leave it out).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ) -> None:
     """Self-contained HTML report (figures embedded; PNGs and claims.json beside it)."""
-    from hashcarbon.report.build import LANG_CHOICES, build_report, check_options
+    from hashcarbon.report.build import (
+        LANG_CHOICES,
+        build_report,
+        check_joint_runs,
+        check_options,
+    )
 
     check_choice("--lang", lang, LANG_CHOICES)
     check_options(lang, runs, seed, flow_year)
+    check_joint_runs(joint_runs)
     if lang in ("zh", "both"):
         from hashcarbon.report import figures
 
@@ -32,7 +43,13 @@ def report(
             typer.echo(f"warning: {figures.NO_CJK_FONT_HINT}", err=True)
     t0 = time.perf_counter()
     paths = build_report(
-        out, lang=lang, runs=runs, seed=seed, flow_year=flow_year, progress=not quiet
+        out,
+        lang=lang,
+        runs=runs,
+        seed=seed,
+        flow_year=flow_year,
+        progress=not quiet,
+        joint_runs=joint_runs,
     )
     for p in paths:
         typer.echo(str(p))

@@ -37,6 +37,8 @@ from hashcarbon.report.i18n import LANGS, column_label, has_term, quantity, t, t
 
 LANG_CHOICES = ("en", "zh", "both")
 DEFAULT_RUNS = 50
+#: Runs of the joint-uncertainty ensemble of section (f) (``--joint-runs``).
+DEFAULT_JOINT_RUNS = 1024
 HTML_NAME = {"en": "report.html", "zh": "report.zh.html"}
 
 STEPS: list[tuple[str, Callable]] = [
@@ -68,6 +70,15 @@ def _data_layer_text(lang: str) -> str:
     if not fetched:
         return t(lang, "layer_embedded")
     return t(lang, "layer_updated", date=fetched[-1])
+
+
+def check_joint_runs(joint_runs: Any) -> None:
+    """``--joint-runs``: 0 (no joint table) or a whole number from 16 to 100000."""
+    bad = isinstance(joint_runs, bool) or not isinstance(joint_runs, (int, np.integer))
+    if bad or not (joint_runs == 0 or 16 <= joint_runs <= 100_000):
+        raise InputError(
+            f"--joint-runs: expected 0 or a whole number from 16 to 100000, got {joint_runs!r}"
+        )
 
 
 def check_options(lang: str, runs: Any, seed: Any, flow_year: Any) -> None:
@@ -142,6 +153,8 @@ TABLE_TITLES = {
     "peaks": "tab_peaks",
     "forecast_vs_estimate": "tab_forecast",
     "cumulative": "tab_cumulative",
+    "joint": "tab_joint",
+    "drivers": "tab_drivers",
     "parameters": "tab_parameters",
     "data": "tab_data",
 }
@@ -251,6 +264,11 @@ def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) ->
         out = [t(lang, "policy_text", **n)]
         if "drop_min_pct" in n and "rev_ratio_pct" in n:
             out.append(t(lang, "policy_drop", **n))
+        if "ex_p_neg_pct" in n and "ex_top_driver" in n:
+            kw = dict(
+                n, ex_verdict=term(n["ex_verdict"], lang) if lang == "zh" else n["ex_verdict"]
+            )
+            out.append(t(lang, "joint_text", **kw))
         return out
     if key == "claims":
         return [t(lang, "claims_text")]
@@ -509,14 +527,25 @@ def _progress(enabled: bool):
 
 
 def compute(
-    runs: int = DEFAULT_RUNS, seed: int = 0, flow_year: int = 2021, progress: bool = False
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    flow_year: int = 2021,
+    progress: bool = False,
+    joint_runs: int = DEFAULT_JOINT_RUNS,
 ) -> tuple[dict, list, sections.Context]:
-    """Compute every section and the claims; returns ``(sections, claims, context)``."""
+    """Compute every section and the claims; returns ``(sections, claims, context)``.
+
+    ``joint_runs`` [runs]: size of the joint-uncertainty ensemble of section (f)
+    (:func:`hashcarbon.uncertainty.run_ensemble`, ``--uncertainty all``); 0 leaves the
+    table out.
+    """
     check_options("en", runs, seed, flow_year)
+    check_joint_runs(joint_runs)
     secs: dict[str, sections.Section] = {}
     with _progress(progress) as bar:
         task = bar.add_task("estimates", total=len(STEPS) + 3)
         ctx = sections.prepare(runs, seed, flow_year)
+        ctx.joint_runs = int(joint_runs)
         bar.advance(task)
         for key, fn in STEPS:
             bar.update(task, description=f"section {key}")
@@ -547,6 +576,7 @@ def build_report(
     seed: int = 0,
     flow_year: int = 2021,
     progress: bool = False,
+    joint_runs: int | None = None,
 ) -> list[Path]:
     """Write the report into ``out`` (a directory); returns the HTML paths.
 
@@ -563,11 +593,16 @@ def build_report(
         Year of the emission-flow diagram (section d).
     progress : bool
         Show a Rich progress bar on stderr.
+    joint_runs : int, optional
+        Runs of the joint-uncertainty table of section (f) [runs]; default
+        :data:`DEFAULT_JOINT_RUNS`, 0 leaves it out.
     """
+    joint_runs = DEFAULT_JOINT_RUNS if joint_runs is None else joint_runs
     check_options(lang, runs, seed, flow_year)
+    check_joint_runs(joint_runs)
     out = check_output(out, "--out", kind="dir")  # before computing; sweeps stale temps
     t0 = time.perf_counter()
-    secs, claims, ctx = compute(runs, seed, flow_year, progress)
+    secs, claims, ctx = compute(runs, seed, flow_year, progress, joint_runs)
     langs = list(LANGS) if lang == "both" else [lang]
     tmp = temp_dir_for(out)
     try:

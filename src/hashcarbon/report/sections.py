@@ -24,6 +24,17 @@ METHODS = ESTIMATOR_METHODS
 SOURCES = ACCOUNTING_SOURCES
 BBCE_SCENARIOS = ("bbce-bm", "bbce-ma", "bbce-sr", "bbce-ct")
 POLICY_SCENARIOS = ("no-ban", "china-ban-2021", "clean-exemption", "site-regulation", "carbon-tax")
+#: Scenarios of the joint-uncertainty table (issue 11: all six built-in scenarios).
+JOINT_SCENARIOS = (
+    "no-ban",
+    "china-ban-2021",
+    "clean-exemption",
+    "site-regulation",
+    "market-access",
+    "carbon-tax",
+)
+#: Differences shown with their drivers (policy, reference).
+DRIVER_PAIRS = (("clean-exemption", "china-ban-2021"), ("carbon-tax", "china-ban-2021"))
 PRICE = 0.05
 FACTORS = "ccaf"
 ACCOUNTING = "average"
@@ -66,6 +77,7 @@ class Context:
     last_full_year: int = 0
     world: dict[str, Any] = field(default_factory=dict)
     region_country: dict[str, str] = field(default_factory=dict)
+    joint_runs: int = 0  # runs of the joint-uncertainty ensemble of section (f), 0 = none
 
 
 def _years(frame: pd.DataFrame) -> pd.Series:
@@ -687,6 +699,80 @@ def policy_section(datasets: dict[str, Any], comparison: pd.DataFrame) -> Sectio
     return sec
 
 
+def joint_tables(ds, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The joint-uncertainty table of section (f) and the top drivers of two differences.
+
+    ``ds`` is a :func:`hashcarbon.uncertainty.run_ensemble` result of
+    :data:`JOINT_SCENARIOS` (``--uncertainty all``).  Returns the Δ emissions table of
+    every policy against ``china-ban-2021`` and ``no-ban`` (P5/P50/P95, P(Δ < 0), the
+    verdict; behavioural runs only), the ``top`` inputs of each difference in
+    :data:`DRIVER_PAIRS` by their given-data first-order effect
+    (:func:`hashcarbon.uncertainty.drivers`), and the numbers for the text.
+    """
+    from hashcarbon import uncertainty as unc
+
+    comp = unc.compare_table(ds, "emissions_mt")
+    names = [str(x) for x in ds["scenario"].values]
+    rows = []
+    for ref in ("china-ban-2021", "no-ban"):
+        for s in names:
+            if s == ref:
+                continue
+            hit = comp[(comp["scenario"] == s) & (comp["vs"] == ref)]
+            sign = 1.0
+            if not len(hit):  # the pair is stored the other way round
+                hit = comp[(comp["scenario"] == ref) & (comp["vs"] == s)]
+                sign = -1.0
+            if not len(hit):
+                continue
+            r = hit.iloc[0]
+            p5, p50, p95 = (sign * r[f"delta_{q}"] for q in ("p5", "p50", "p95"))
+            if sign < 0:
+                p5, p95 = p95, p5
+            pneg = r["p_delta_negative"] if sign > 0 else 1.0 - r["p_delta_negative"]
+            if p5 <= 0.0 <= p95:
+                verdict = "not distinguishable"
+            else:
+                verdict = "lower" if p95 < 0 else "higher"
+            rows.append(
+                {
+                    "scenario": s,
+                    "vs": ref,
+                    "delta_emissions_mt_p5": p5,
+                    "delta_emissions_mt_p50": p50,
+                    "delta_emissions_mt_p95": p95,
+                    "p_delta_negative": pneg,
+                    "verdict": verdict,
+                }
+            )
+    table = pd.DataFrame(rows)
+    drv = []
+    for s, ref in DRIVER_PAIRS:
+        if s in names and ref in names:
+            d = unc.drivers(ds, s, ref, "emissions_mt").head(top)
+            drv.append(d.assign(scenario=s, vs=ref)[["scenario", "vs", *d.columns]])
+    drivers = pd.concat(drv, ignore_index=True) if drv else pd.DataFrame()
+    keep = unc.behavioural_runs(ds).sizes["run"]
+    numbers: dict[str, Any] = {
+        "joint_runs": int(ds.sizes["run"]),
+        "joint_kept": int(keep),
+        "joint_seed": ds.attrs.get("seed", ""),
+        "joint_window": ds.attrs.get("window", ""),
+    }
+    ex = table[(table["scenario"] == "clean-exemption") & (table["vs"] == "china-ban-2021")]
+    if len(ex):
+        e = ex.iloc[0]
+        numbers.update(
+            ex_p_neg_pct=100 * float(e["p_delta_negative"]),
+            ex_p5=float(e["delta_emissions_mt_p5"]),
+            ex_p95=float(e["delta_emissions_mt_p95"]),
+            ex_verdict=str(e["verdict"]),
+        )
+    if len(drivers):
+        numbers["ex_top_driver"] = str(drivers["input"].iloc[0])
+    return table, drivers, numbers
+
+
 def section_policy(ctx: Context) -> Section:
     world = world_model()
     if world is None:
@@ -702,6 +788,17 @@ def section_policy(ctx: Context) -> Section:
     ctx.world["datasets"] = datasets
     sec = policy_section(datasets, comparison)
     sec.numbers.update(revenue_change(DROP_FROM, DROP_TO))
+    if ctx.joint_runs:
+        from hashcarbon import uncertainty as unc
+
+        ds = unc.run_ensemble(
+            list(JOINT_SCENARIOS), ctx.joint_runs, uncertainty="all", seed=ctx.seed
+        )
+        table, drv, numbers = joint_tables(ds)
+        sec.tables["joint"] = table
+        if len(drv):
+            sec.tables["drivers"] = drv
+        sec.numbers.update(numbers)
     return sec
 
 
