@@ -1418,7 +1418,8 @@ def drivers(
             ranks = pd.Series(xf).rank(method="first")
             codes = np.minimum(((ranks - 1) * bins // n).astype(int), bins - 1)
             groups = pd.Series(y).groupby(codes.to_numpy())
-            rho = float(pd.Series(xf).corr(pd.Series(y), method="spearman"))
+            const = np.ptp(xf) == 0 or np.ptp(y) == 0
+            rho = math.nan if const else float(pd.Series(xf).corr(pd.Series(y), method="spearman"))
             k_bins = groups.ngroups
         if k_bins < 2 or var <= 0:
             continue
