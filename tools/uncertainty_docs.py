@@ -5,6 +5,7 @@ Run::
 
     python tools/uncertainty_docs.py bbce  [--n 1024] [--runs 1024]  > /tmp/bbce.md
     python tools/uncertainty_docs.py world [--n 1024] [--runs 1000] [--workers N] > /tmp/world.md
+    python tools/uncertainty_docs.py profile > /tmp/profile.md   # the world hindcast profile
 
 Each Sobol table is computed at ``n`` and ``2 n`` base samples (Saltelli scheme, first and
 total order, 95 % bootstrap intervals); the check reports the largest change of any index.
@@ -112,7 +113,73 @@ def compare_section(model: str, runs: int, seed: int, executor) -> str:
     )
 
 
+PROFILED = (
+    "invest_rate_per_month",
+    "supply_adjust_months",
+    "supply_growth_max_per_month",
+    "shortage_growth_max_per_month",
+    "alloc_cost_sensitivity",
+    "underground_access",
+    "scrap_idle_per_month",
+    "pue",
+    "hurdle_margin",
+    "expectation_months",
+    "delivery_delay_months",
+    "presale_months",
+    "cn_seasonal_mobility",
+    "strand_exit_per_month",
+    "relocation_delay_months",
+    "underground_delay_months",
+    "curtailed_access_share",
+    "initial_install_share_per_month",
+)
+
+
+def profile_section(tolerances=(0.1, 0.25, 0.5)) -> str:
+    """The world hindcast profile at several tolerances beside the priors used."""
+    from hashcarbon.models.world import calibration
+    from hashcarbon.models.world.params import DEFAULTS
+
+    t0 = time.perf_counter()
+    prof = {
+        t: calibration.profile_bounds(PROFILED, tolerance=t).set_index("name") for t in tolerances
+    }
+    secs = time.perf_counter() - t0
+    j0 = float(next(iter(prof.values()))["j_default"].iloc[0])
+
+    def rng(lo, hi, clip_lo, clip_hi):
+        a = f"{lo:.3g}" + ("*" if clip_lo else "")
+        b = f"{hi:.3g}" + ("*" if clip_hi else "")
+        return f"{a} – {b}"
+
+    rows = []
+    for name in PROFILED:
+        spec = DEFAULTS[name]
+        row = {
+            "name": f"`{name}`",
+            "status": spec.status,
+            "default": f"{spec.default:.4g}",
+            "valid": f"{spec.min:g} – {spec.max:g}",
+        }
+        for t, fr in prof.items():
+            r = fr.loc[name]
+            row[f"J <= {1 + t:g} J0"] = rng(
+                r["low"], r["high"], r["low_clipped"], r["high_clipped"]
+            )
+        row["prior (low – high)"] = f"{spec.distribution} {spec.low:g} – {spec.high:g}"
+        rows.append(row)
+    return (
+        f"`python tools/uncertainty_docs.py profile` ({secs:.0f} s); J0 = {j0:.4f} at the "
+        "defaults; * = the range reached the valid bound.\n\n" + _md(pd.DataFrame(rows))
+    )
+
+
 def main(argv=None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["profile"]:
+        sys.stdout.write(profile_section())
+        return 0
     ap = argparse.ArgumentParser()
     ap.add_argument("model", choices=("bbce", "world"))
     ap.add_argument("--n", type=int, default=1024)

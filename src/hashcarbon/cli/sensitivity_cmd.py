@@ -44,6 +44,11 @@ def joint_ensemble(scenarios, runs, uncertainty, seed, workers, scheduler, out):
         )
     finally:
         ex.close()
+    if "history_matching" in ds.attrs:
+        typer.echo(
+            f"history matching: {ds.attrs['history_matching']}; the tables use these runs",
+            err=True,
+        )
     if out is not None and out.endswith((".nc", ".json")):
         unc.write_result(ds, out)
         typer.echo(f"wrote {out}")
