@@ -346,6 +346,15 @@ def test_write_result_netcdf_and_json(tmp_path):
     assert js["attrs"]["seed"] == 1
     with pytest.raises(InputError, match=r"--out: expected a .nc or .json"):
         unc.write_result(ds, tmp_path / "e.txt")
+    # a history-matched ensemble keeps its flags in both formats
+    ds["behavioural"] = ("run", np.arange(8) % 2 == 0)
+    back = xr.open_dataset(unc.write_result(ds, tmp_path / "h.nc"), engine="h5netcdf")
+    assert back["behavioural"].values.tolist() == [True, False] * 4
+    back.close()
+    unc.write_result(ds, tmp_path / "h.json")
+    js = json.loads((tmp_path / "h.json").read_text())
+    assert js["behavioural"] == [True, False] * 4
+    assert "behavioural" not in js["outputs"]
 
 
 # ---------------------------------------------------------------------------------------

@@ -292,6 +292,15 @@ def test_joint_uncertainty_table_in_both_languages(html_en, html_zh):
     assert "历史匹配" in pol_zh
 
 
+def test_cli_default_joint_runs_is_the_library_default():
+    import inspect
+
+    from hashcarbon.cli import report_cmd
+
+    opt = inspect.signature(report_cmd.report).parameters["joint_runs"].default
+    assert opt.default == build.DEFAULT_JOINT_RUNS
+
+
 def test_joint_tables_flip_pairs_stored_the_other_way():
     import xarray as xr
 
