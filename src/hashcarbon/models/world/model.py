@@ -146,8 +146,8 @@ class Inputs:
     intensity: np.ndarray  # gCO2e/kWh
     cost: np.ndarray  # USD/kWh incl. carbon tax
     site_cost: np.ndarray  # trailing mean of cost
-    base_cap: np.ndarray  # GW, inf = uncapped
-    curt_gw: np.ndarray  # GW reachable curtailed hydro
+    base_cap: np.ndarray  # GW, inf = uncapped; before the curtailed_access_share
+    curt_gw: np.ndarray  # GW curtailed hydro; before the curtailed_access_share
     revenue: np.ndarray  # (T, N) USD/day
     h0_ehs: float  # hash rate of Jan 2014
     in_shortage: np.ndarray  # (T,) bool
@@ -160,7 +160,7 @@ class Inputs:
     cn_ug: int  # index of the underground region, -1 if none
     retire_frac: np.ndarray  # (A,) share of a vintage retired at each age
     basket: Basket | None  # the energy module's basket (fleet_accounting = 1), or None
-    install_floor_gw: float  # lowest ASIC supply [GW/month]: its Jan-2014 level
+    install_floor_gw: float | np.ndarray  # lowest ASIC supply [GW/month], (N,) per run
     P: dict
 
 
@@ -269,12 +269,14 @@ def prepare(
     grid = {**GRID_DEFAULTS, **(grid or {})}
     time = _month_index("2014-01", max(scen.scenario.end, "2014-02"))
     A = int(P["max_age_months"])
+    # per-run relocate shares are applied in the step (Levers.reloc_kind); the table is
+    # compiled with the first run's value
     lv = compile_policies(
         scen,
         time,
         rt,
-        site_relocate_share=P["site_relocate_share"],
-        market_access_relocate_share=P["market_access_relocate_share"],
+        site_relocate_share=_first(P["site_relocate_share"]),
+        market_access_relocate_share=_first(P["market_access_relocate_share"]),
     )
     price, intensity, sust, curt_twh, cost = region_paths(
         time, lv, grid["factor_set"], grid["projection"]
@@ -306,11 +308,9 @@ def prepare(
         "resource": P["use_resource_caps"] > 0.5,
         "policy": P["use_policy_caps"] > 0.5,
     }
+    # only part of the curtailed hydro is reachable by miners (grid and site
+    # constraints): curtailed_access_share is applied in the step (access_caps), per run
     base_cap, curt_gw = base_caps_gw(time, use, curt_twh)
-    # only part of the curtailed hydro is reachable by miners (grid and site constraints)
-    acc = P["curtailed_access_share"]
-    base_cap = np.where(np.isfinite(base_cap), base_cap - (1.0 - acc) * curt_gw, base_cap)
-    curt_gw = acc * curt_gw
     btc, subsidy, fees, last = _price_paths(hist, scen, time, n_runs, seed)
     revenue = (subsidy + fees)[:, None] * btc  # (T, N) USD/day
     # efficiency of purchases, including the A months before 2014 for the initial fleet
@@ -354,10 +354,64 @@ def prepare(
     return inp, btc, last
 
 
+def _first(v):
+    """A scalar parameter, or the first run's value of a per-run array."""
+    return float(v[0]) if isinstance(v, np.ndarray) else v
+
+
+def access_caps(base_cap_t, curt_gw_t, acc):
+    r"""Caps after the share of curtailed hydro miners can reach [GW].
+
+    .. math:: C'_{r} = C_r - (1 - s) X_r \ (C_r\ \text{finite}),\qquad X'_r = s X_r
+
+    with :math:`s` = ``curtailed_access_share`` (scalar: (R,) rows; per run (N,): (N, R)).
+    """
+    if isinstance(acc, np.ndarray):
+        a = acc[:, None]
+        base = np.where(
+            np.isfinite(base_cap_t)[None, :], base_cap_t - (1.0 - a) * curt_gw_t, base_cap_t
+        )
+        return base, a * curt_gw_t[None, :]
+    base = np.where(np.isfinite(base_cap_t), base_cap_t - (1.0 - acc) * curt_gw_t, base_cap_t)
+    return base, acc * curt_gw_t
+
+
+def ug_delay_months(P: dict):
+    """The underground pipeline delay: an int, or (N,) ints for a per-run parameter."""
+    v = P["underground_delay_months"]
+    if isinstance(v, np.ndarray):
+        return np.maximum(np.round(v), 1).astype(np.int64)
+    return max(round(v), 1)
+
+
+def delivery_delay(P: dict):
+    """``delivery_delay_months`` as an int >= 1, or (N,) such floats per run."""
+    v = P["delivery_delay_months"]
+    if isinstance(v, np.ndarray):
+        return np.maximum(v.astype(np.int64), 1).astype(float)
+    return max(int(v), 1)
+
+
+def reloc_share_row(lv: Levers, t: int, P: dict):
+    """Relocate shares of month ``t``: (R,), or (N, R) with per-run site / market-access
+    shares (the cells :func:`compile_policies` marked in ``reloc_kind``)."""
+    site, ma = P["site_relocate_share"], P["market_access_relocate_share"]
+    if not (isinstance(site, np.ndarray) or isinstance(ma, np.ndarray)):
+        return lv.reloc_share[t]
+    k = lv.reloc_kind[t]
+    N = max(np.size(site), np.size(ma))
+    s = np.broadcast_to(np.asarray(site, dtype=float), (N,))[:, None]
+    m = np.broadcast_to(np.asarray(ma, dtype=float), (N,))[:, None]
+    return np.where(k[None, :] == 1, s, np.where(k[None, :] == 2, m, lv.reloc_share[t][None, :]))
+
+
 def chunk_inputs(inp: Inputs, lo: int, hi: int) -> Inputs:
     """The inputs of runs ``lo..hi-1``: revenue and per-run parameters sliced."""
     P = {k: (v[lo:hi] if isinstance(v, np.ndarray) else v) for k, v in inp.P.items()}
-    return dataclasses_replace(inp, revenue=inp.revenue[:, lo:hi], P=P)
+    floor = inp.install_floor_gw
+    if isinstance(floor, np.ndarray):
+        floor = floor[lo:hi]
+    return dataclasses_replace(inp, revenue=inp.revenue[:, lo:hi], P=P, install_floor_gw=floor)
 
 
 def initial_state(inp: Inputs, N: int) -> State:
@@ -381,7 +435,7 @@ def initial_state(inp: Inputs, N: int) -> State:
     k = int(P["initial_fleet_purchase_months"])
     recent = np.arange(-k, 0) % A  # fleet of Jan 2014 bought over the previous k months
     cap[:, :, recent] = inp.h0_ehs / float(k) * share[None, :, None]
-    L_ug = max(round(P["underground_delay_months"]), 1)
+    L_ug = int(np.max(ug_delay_months(P)))  # slots; a run uses the first L_n of them
     pue = P["pue"]
     return State(
         cap=cap,
@@ -408,24 +462,30 @@ def step_month(st: State, t: int, inp: Inputs):
     """
     P, lv = inp.P, inp.lv
     pue = P["pue"]
-    D = max(int(P["delivery_delay_months"]), 1)
-    L_ug = st.ug_transit.shape[1]
+    D = delivery_delay(P)
+    L_ug = ug_delay_months(P)
     flows: dict[str, np.ndarray] = {}
     # 1. retire the slot bought A months ago; it takes this month's purchases
     st, flows["retired_age"], flows["retired_in_transit"] = steps.retire(
         st, t, inp.eff_new[t], inp.retire_frac
     )
-    g_per = st.eff_slot * pue * 1e-3  # GW per EH/s by slot
+    if isinstance(pue, np.ndarray):
+        g_per = st.eff_slot[None, :] * pue[:, None] * 1e-3  # (N, A) GW per EH/s
+    else:
+        g_per = st.eff_slot * pue * 1e-3  # GW per EH/s by slot
+    base_cap_t, curt_gw_t = access_caps(
+        inp.base_cap[t], inp.curt_gw[t], P["curtailed_access_share"]
+    )
     inst_gw = steps.gw(st.cap, g_per)
     trans_gw = steps.gw(st.transit, g_per)
     # power allowed by policy and caps (before the state-dependent site caps)
     allowed_pre_site, ex_gw = steps.allowed_power(
         inst_gw,
-        inp.base_cap[t],
+        base_cap_t,
         lv.policy_cap_gw[t],
         lv.ban_frac[t],
         lv.exempt_mode[t],
-        inp.curt_gw[t],
+        curt_gw_t,
         lv.exempt_leak[t],
         inp.sust_share[t],
     )
@@ -433,7 +493,13 @@ def step_month(st: State, t: int, inp: Inputs):
     # 3. siting weights (banned regions take no new machines, except up to an exemption)
     open_r = (lv.ban_frac[t] < 1.0) | (lv.exempt_mode[t] > 0)
     new_ok = inp.eff_new[t] <= lv.min_eff_max_j_per_th[t]
-    opened = inp.cn_ug >= 0 and t >= L_ug and lv.ug_open[t - L_ug]
+    if isinstance(L_ug, np.ndarray):
+        back = t - L_ug
+        opened = (inp.cn_ug >= 0) & (back >= 0) & lv.ug_open[np.maximum(back, 0)]
+        ug_access = np.where(opened, P["underground_access"], 0.0)
+    else:
+        opened = inp.cn_ug >= 0 and t >= L_ug and lv.ug_open[t - L_ug]
+        ug_access = P["underground_access"] if opened else 0.0
     w_new, access, headroom = steps.site(
         inp.site_cost[t],
         allowed,
@@ -442,14 +508,14 @@ def step_month(st: State, t: int, inp: Inputs):
         open_r,
         new_ok,
         inp.cn_ug,
-        P["underground_access"] if opened else 0.0,
+        ug_access,
         P["alloc_cost_sensitivity"],
     )
     net_gw = inst_gw.sum(axis=1)
     # 2. arrivals and deliveries within the installation capacity
     gw_per_ehs = inp.eff_new[t] * pue * 1e-3
     st, f = steps.deliver(
-        st, t, w_new, gw_per_ehs, g_per, D, P["relocation_delay_months"], inp.cn_ug
+        st, t, w_new, gw_per_ehs, g_per, D, P["relocation_delay_months"], inp.cn_ug, L_ug
     )
     flows.update(f)
     # 4. seasonal moves inside China's pool
@@ -472,7 +538,7 @@ def step_month(st: State, t: int, inp: Inputs):
         exempt_idle=lv.exempt_idle[t],
         policy_cap_gw=lv.policy_cap_gw[t],
         cap_idle=lv.cap_idle[t],
-        reloc_share=lv.reloc_share[t],
+        reloc_share=reloc_share_row(lv, t, P),
         ug_share=lv.ug_share[t],
         mode=lv.exempt_mode[t],
         pool=inp.pool,
@@ -487,7 +553,14 @@ def step_month(st: State, t: int, inp: Inputs):
             inp.site_cost[t], headroom, net_gw, acc_rel, P["alloc_cost_sensitivity"]
         )
     transit, ug_transit, f = steps.relocate(
-        st.transit, st.ug_transit, t, to_rel, to_ug if inp.cn_ug >= 0 else None, w_rel, f
+        st.transit,
+        st.ug_transit,
+        t,
+        to_rel,
+        to_ug if inp.cn_ug >= 0 else None,
+        w_rel,
+        f,
+        L_ug,
     )
     flows.update(f)
     # 6. dispatch by merit order and the month's outputs
