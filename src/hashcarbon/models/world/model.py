@@ -78,12 +78,15 @@ from hashcarbon.scenario import Scenario
 
 __all__ = [
     "CHUNK_RUNS",
+    "ENGINES",
     "Inputs",
     "Simulation",
+    "Totals",
     "check_memory",
     "check_outputs",
     "memory_estimate_bytes",
     "simulate",
+    "simulate_totals",
     "siting_weights",
     "step_month",
 ]
@@ -670,7 +673,7 @@ def check_memory(n_runs: int, n_months: int, n_regions: int) -> None:
         )
 
 
-def check_outputs(sim: Simulation) -> None:
+def check_outputs(sim) -> None:
     """The output boundary: every result is finite and no physical quantity is negative.
 
     Raises :class:`ParameterError` naming the first bad variable (a parameter set the
@@ -688,7 +691,9 @@ def check_outputs(sim: Simulation) -> None:
         "btc_usd",
         "revenue_usd_per_day",
     ):
-        a = getattr(sim, name)
+        a = getattr(sim, name, None)
+        if a is None:  # Totals carry no revenue
+            continue
         bad = ~np.isfinite(a) | (a < 0)
         if bad.any():
             n = int(bad.sum())
@@ -701,6 +706,96 @@ def check_outputs(sim: Simulation) -> None:
             raise ParameterError(f"flow_{k}_ehs: non-finite values in the world-model result")
 
 
+#: The two implementations of the monthly step: ``fast`` (the compiled kernel of
+#: :mod:`hashcarbon.models.world.fast`, the default) and ``reference`` (the numpy stepper
+#: :func:`step_month`, one function per sub-step).
+ENGINES = ("fast", "reference")
+
+
+def engine(name: str | None = None) -> str:
+    """The engine to use: ``name``, else ``HASHCARBON_WORLD_ENGINE``, else ``fast``.
+
+    Raises :class:`InputError` (one line) for an unknown name.
+    """
+    where = "engine"
+    if name is None:
+        name = os.environ.get("HASHCARBON_WORLD_ENGINE", "").strip() or "fast"
+        where = "HASHCARBON_WORLD_ENGINE"
+    if name not in ENGINES:
+        raise InputError(f"{where}: expected fast or reference, got {name!r}")
+    return name
+
+
+@dataclass
+class Totals:
+    """World monthly totals of one simulation (summed over regions), (T, N) float64."""
+
+    time: pd.DatetimeIndex
+    hashrate_ehs: np.ndarray
+    installed_ehs: np.ndarray
+    power_gw: np.ndarray
+    energy_twh: np.ndarray
+    emissions_mt: np.ndarray
+    sustainable_twh: np.ndarray
+    btc_usd: np.ndarray  # (T, N)
+    flows: dict[str, np.ndarray]  # each (T, N)
+    last_history: pd.Timestamp
+
+
+def simulate_totals(
+    hist: History,
+    scen: Scenario,
+    n_runs: int = 1,
+    seed: int = 0,
+    params: dict | None = None,
+    rt: RegionTable | None = None,
+    grid: dict | None = None,
+    engine_name: str | None = None,
+) -> Totals:
+    """:func:`simulate`, keeping only the world monthly totals.
+
+    The regional values are summed as they are computed (fast engine: inside the kernel,
+    per run and month; reference engine: as each chunk of :data:`CHUNK_RUNS` runs
+    finishes), so memory grows with runs x months, not runs x months x regions: about
+    200 bytes per run and month (6 totals, 13 flows, price and revenue, float64).
+    """
+    from hashcarbon.models.world import fast
+    from hashcarbon.models.world.params import resolve
+
+    P = resolve(scen.parameters, n_runs) if params is None else dict(params)
+    rt = rt or region_table()
+    N = int(n_runs)
+    inp, btc, last = prepare(hist, scen, N, seed, P, rt, grid)
+    T = len(inp.time)
+    if engine(engine_name) == "fast":
+        tot, fl = fast.run(inp, N, full=False)
+        out = dict(zip(OUT_NAMES, tot, strict=True))
+        flows = dict(zip(FLOW_NAMES, fl, strict=True))
+    else:
+        out = {k: np.zeros((T, N)) for k in OUT_NAMES}
+        flows = {k: np.zeros((T, N)) for k in FLOW_NAMES}
+        chunks = [(lo, min(lo + CHUNK_RUNS, N)) for lo in range(0, N, CHUNK_RUNS)]
+        for lo, hi, o, f in _map_chunks(inp, chunks):
+            for k, v in o.items():  # reduced as the chunk finishes
+                out[k][:, lo:hi] = v.sum(axis=2, dtype=float)
+            for k, v in f.items():
+                flows[k][:, lo:hi] = v
+    tot = Totals(
+        time=inp.time,
+        hashrate_ehs=out["hash"],
+        installed_ehs=out["inst"],
+        power_gw=out["power"],
+        energy_twh=out["energy"],
+        emissions_mt=out["emis"],
+        sustainable_twh=out["sust"],
+        btc_usd=btc,
+        flows=flows,
+        last_history=last,
+    )
+    check_outputs(tot)
+    return tot
+
+
 def simulate(
     hist: History,
     scen: Scenario,
@@ -709,14 +804,16 @@ def simulate(
     params: dict | None = None,
     rt: RegionTable | None = None,
     grid: dict | None = None,
+    engine_name: str | None = None,
 ) -> Simulation:
     """Run the world model from Jan 2014 to the scenario's end for ``n_runs`` runs.
 
     ``params`` is the full resolved parameter dict (see
     :func:`hashcarbon.models.world.params.resolve`): floats, or ``(n_runs,)`` arrays for
     ``per_run`` parameters.  ``grid``: ``factor_set`` (``"ccaf"``/``"ipcc"``) and
-    ``projection`` of the grid intensities, as ``estimate``.  Pure: the same inputs and
-    seed give identical arrays.
+    ``projection`` of the grid intensities, as ``estimate``.  ``engine_name``: ``fast``
+    or ``reference`` (:func:`engine`; default ``HASHCARBON_WORLD_ENGINE`` or ``fast``).
+    Pure: the same inputs and seed give identical arrays.
     """
     from hashcarbon.models.world.params import resolve
 
@@ -726,14 +823,21 @@ def simulate(
     check_memory(N, len(_month_index("2014-01", max(scen.scenario.end, "2014-02"))), len(rt.codes))
     inp, btc, last = prepare(hist, scen, N, seed, P, rt, grid)
     T, R = len(inp.time), len(rt.codes)
-    out = {k: np.zeros((T, N, R), dtype=np.float32) for k in OUT_NAMES}
-    flows = {k: np.zeros((T, N)) for k in FLOW_NAMES}
-    chunks = [(lo, min(lo + CHUNK_RUNS, N)) for lo in range(0, N, CHUNK_RUNS)]
-    for lo, hi, o, f in _map_chunks(inp, chunks):
-        for k, v in o.items():
-            out[k][:, lo:hi] = v
-        for k, v in f.items():
-            flows[k][:, lo:hi] = v
+    if engine(engine_name) == "fast":
+        from hashcarbon.models.world import fast
+
+        o, f = fast.run(inp, N, full=True)
+        out = dict(zip(OUT_NAMES, o, strict=True))
+        flows = dict(zip(FLOW_NAMES, f, strict=True))
+    else:
+        out = {k: np.zeros((T, N, R), dtype=np.float32) for k in OUT_NAMES}
+        flows = {k: np.zeros((T, N)) for k in FLOW_NAMES}
+        chunks = [(lo, min(lo + CHUNK_RUNS, N)) for lo in range(0, N, CHUNK_RUNS)]
+        for lo, hi, o, f in _map_chunks(inp, chunks):
+            for k, v in o.items():
+                out[k][:, lo:hi] = v
+            for k, v in f.items():
+                flows[k][:, lo:hi] = v
     sim = Simulation(
         time=inp.time,
         regions=rt.codes,
