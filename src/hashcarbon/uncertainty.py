@@ -961,7 +961,9 @@ class WorldAdapter(Adapter):
                 vals = cols[name][rows_a].astype(float)
                 pars[name] = vals if len(rows) > 1 else float(vals[0])
             scen = _world_price(base, path, stochastic_price)
-            ds = world.run(
+            # world monthly totals only (summed over regions inside the model), so memory
+            # grows with runs x months, not x regions (docs/world.md, performance)
+            ds = world.run_totals(
                 scen,
                 start=lo,
                 end=hi,
@@ -972,7 +974,7 @@ class WorldAdapter(Adapter):
             )
             years = np.asarray(ds["time"].dt.year)
             for out in self.outputs:
-                monthly = ds[out].sum("region").transpose("time", "run").values
+                monthly = ds[out].transpose("time", "run").values
                 scal[out][rows_a] = _colsum(monthly)
                 for y, year in enumerate(self.years):
                     ann[out][y, rows_a] = _colsum(monthly[years == year])

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from hashcarbon.models.world.steps import HEADROOM_MIN_GW
 from hashcarbon.units import J_PER_KWH, KWH_PER_THS_DAY_PER_J_PER_TH, SECONDS_PER_DAY
 
 __all__ = ["PER_RUN", "kernel", "month_tables"]
@@ -100,14 +101,14 @@ def _siting_weights(c, headroom, net_gw, access, beta, w):
     R = c.shape[0]
     cmin = np.inf
     for r in range(R):
-        if access[r] > 0 and headroom[r] > 0 and c[r] < cmin:
+        if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW and c[r] < cmin:
             cmin = c[r]
     if not np.isfinite(cmin):
         cmin = 1.0
     net = max(net_gw, 1e-3)
     tot = 0.0
     for r in range(R):
-        if access[r] > 0 and headroom[r] > 0:
+        if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW:
             rel = (c[r] - cmin) / max(cmin, 1e-6)
             rel = min(max(rel, 0.0), 50.0)
             h = 1.0 if np.isinf(headroom[r]) else headroom[r] / (headroom[r] + net)

@@ -52,6 +52,11 @@ __all__ = [
 ]
 
 _EPS = 1e-12
+#: Least headroom a region needs to take new or relocated machines [GW] (1 W).  Below it
+#: the headroom is rounding: a cap filled exactly (seasonal moves fill to the cap) leaves
+#: +-1e-13 GW, and a region with such a remnant would take every new machine when it is
+#: the only open one, a switch decided by the order of floating-point sums.
+HEADROOM_MIN_GW = 1e-9
 
 
 def col(value, ndim: int):
@@ -239,7 +244,8 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
               \frac{h_r}{h_r + P}
 
     with cost :math:`c_r` [USD/kWh] (electricity + carbon), headroom :math:`h_r` [GW]
-    (``inf`` for an uncapped region, whose last factor is then 1), network load
+    (``inf`` for an uncapped region, whose last factor is then 1; a region with less than
+    :data:`HEADROOM_MIN_GW` takes nothing), network load
     :math:`P` [GW] and access :math:`a_r` (0 where policy forbids).  A logit siting rule
     on relative cost with a saturating capacity term; the functional form is an
     assumption (the sources give costs and caps, not siting behaviour), ``beta``
@@ -259,7 +265,7 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     """
     c = np.asarray(cost_usd_per_kwh, dtype=float)
     acc = np.broadcast_to(np.asarray(access, dtype=float), headroom_gw.shape)
-    ok = (acc > 0) & (headroom_gw > 0)
+    ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
     cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
     cmin = np.where(np.isfinite(cmin), cmin, 1.0)
     rel = (c[None, :] - cmin) / np.maximum(cmin, 1e-6)

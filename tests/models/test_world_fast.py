@@ -1,0 +1,122 @@
+"""The compiled fast path of the world model equals the numpy reference (issue 11 item 5).
+
+Hypothesis draws every ``per_run`` parameter within its table bounds (as per-run arrays or
+as scalars), the structural switches (retirement profile, energy accounting, cap kinds) and
+one of six policy settings; both engines run the same runs and every output and flow must
+agree within the stated tolerance (can fail: any equation of :mod:`~hashcarbon.models.
+world.fast` that departs from :mod:`~hashcarbon.models.world.steps` shows here).
+
+Tolerance: ``rtol = 1e-6`` and ``atol = 1e-9`` (in the variable's unit) on every variable.
+The two engines add the same terms in different orders (numpy's pairwise sums and BLAS
+against sequential and reassociated loops), ~1e-13 relative on the float64 flows; the
+outputs are stored as float32 (~6e-8).  The two ratios (intensity, sustainable share) are
+compared where the region's energy exceeds 1e-6 TWh: where a policy emptied a region its
+energy is a float32 remnant (~1e-40 TWh) and the ratio of two remnants is noise in either
+engine (the energy and emissions themselves are compared everywhere, within ``atol``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hashcarbon.errors import InputError
+from hashcarbon.models import world
+from hashcarbon.models.world import model
+from hashcarbon.models.world.params import DEFAULTS
+
+RTOL, ATOL = 1e-6, 1e-9
+PER_RUN = [k for k, p in DEFAULTS.items() if p.per_run]
+SCENARIOS = [
+    "no-ban",  # the history, then no policy
+    "china-ban-2021",
+    "clean-exemption",
+    "site-regulation",
+    "market-access",
+    "carbon-tax",
+]
+N = 3
+
+
+#: ratios of two outputs (emissions / energy): compared where the energy is not a float32
+#: remnant (a region emptied by a policy keeps ~1e-40 TWh, whose ratio is noise)
+RATIOS = ("intensity_g_per_kwh", "sustainable_share")
+MIN_ENERGY_TWH = 1e-6
+
+
+def _assert_same(fast, ref):
+    assert set(fast.data_vars) == set(ref.data_vars)
+    live = ref["energy_twh"].values > MIN_ENERGY_TWH
+    for v in ref.data_vars:
+        a, b = fast[v].values, ref[v].values
+        if v in RATIOS:
+            a, b = a[live], b[live]
+        np.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=v)
+
+
+@st.composite
+def draws(draw):
+    scenario = draw(st.sampled_from(SCENARIOS))
+    seed = draw(st.integers(0, 2**16))
+    unit = draw(st.lists(st.floats(0.0, 1.0), min_size=len(PER_RUN) * N, max_size=len(PER_RUN) * N))
+    as_array = draw(st.lists(st.booleans(), min_size=len(PER_RUN), max_size=len(PER_RUN)))
+    pars: dict[str, object] = {}
+    u = np.asarray(unit).reshape(len(PER_RUN), N)
+    for i, name in enumerate(PER_RUN):
+        p = DEFAULTS[name]
+        v = p.low + u[i] * (p.high - p.low)
+        if p.integer:
+            v = np.round(v)
+        pars[name] = v if as_array[i] else float(v[0])
+    pars["retirement_profile"] = float(draw(st.sampled_from([0, 1])))
+    pars["fleet_accounting"] = float(draw(st.sampled_from([0, 1])))
+    pars["use_measured_caps"] = float(draw(st.sampled_from([0, 1])))
+    end = draw(st.sampled_from(["2024-12", "2029-12"]))
+    return scenario, seed, pars, end
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(draws())
+def test_fast_equals_reference_on_random_draws(case):
+    scenario, seed, pars, end = case
+    kw = {"end": end, "n_runs": N, "seed": seed, "parameters": pars}
+    fast = world.run(scenario, engine="fast", **kw)
+    ref = world.run(scenario, engine="reference", **kw)
+    _assert_same(fast, ref)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_fast_equals_reference_at_the_defaults(scenario):
+    kw = {"end": "2035-12", "n_runs": 4, "seed": 7}
+    _assert_same(
+        world.run(scenario, engine="fast", **kw),
+        world.run(scenario, **kw | {"engine": "reference"}),
+    )
+
+
+def test_totals_equal_the_regional_sums():
+    kw = {"end": "2030-12", "n_runs": 5, "seed": 2}
+    full = world.run("china-ban-2021", **kw)
+    for engine in model.ENGINES:
+        tot = world.run_totals("china-ban-2021", engine=engine, **kw)
+        for v in ("energy_twh", "emissions_mt", "hashrate_ehs", "power_gw"):
+            np.testing.assert_allclose(
+                tot[v].values, full[v].sum("region").values, rtol=1e-6, err_msg=f"{engine} {v}"
+            )
+
+
+def test_engine_is_chosen_by_keyword_or_environment(monkeypatch):
+    monkeypatch.setenv("HASHCARBON_WORLD_ENGINE", "reference")
+    assert model.engine() == "reference"
+    assert model.engine("fast") == "fast"
+    monkeypatch.setenv("HASHCARBON_WORLD_ENGINE", "turbo")
+    with pytest.raises(InputError, match="HASHCARBON_WORLD_ENGINE: expected fast or reference"):
+        world.run("no-ban", end="2015-01")
+    with pytest.raises(InputError, match="engine: expected fast or reference"):
+        model.engine("warp")
