@@ -6,10 +6,13 @@ one of six policy settings; both engines run the same runs and every output and 
 agree within the stated tolerance (can fail: any equation of :mod:`~hashcarbon.models.
 world.fast` that departs from :mod:`~hashcarbon.models.world.steps` shows here).
 
-Tolerance: ``rtol = 1e-6`` and ``atol = 1e-9`` (in the variable's unit) on every variable.
-The two engines add the same terms in different orders (numpy's pairwise sums and BLAS
-against sequential and reassociated loops), ~1e-13 relative on the float64 flows; the
-outputs are stored as float32 (~6e-8).  The two ratios (intensity, sustainable share) are
+Tolerance: ``rtol = 1e-6`` plus ``atol = 1e-9`` (in the variable's unit) plus a millionth
+of the month's world total (regional outputs) or installed fleet (flows).  The two engines
+add the same terms in different orders (numpy's pairwise sums and BLAS against sequential
+and reassociated loops), ~1e-13 relative on the float64 flows; the outputs are stored as
+float32 (~6e-8).  A region emptied by a policy keeps remnants (1e-30 EH/s in one engine,
+3e-8 in the other, found by this test with a collapsing 0.9 EH/s network): differences of
+world-scale terms, hence the world-relative part.  The two ratios (intensity, sustainable share) are
 compared where the region's energy exceeds 1e-6 TWh: where a policy emptied a region its
 energy is a float32 remnant (~1e-40 TWh) and the ratio of two remnants is noise in either
 engine (the energy and emissions themselves are compared everywhere, within ``atol``).
@@ -28,6 +31,8 @@ from hashcarbon.models.world import model
 from hashcarbon.models.world.params import DEFAULTS
 
 RTOL, ATOL = 1e-6, 1e-9
+#: and a millionth of the month's world total (regions) or fleet (flows)
+WORLD_RTOL = 1e-6
 PER_RUN = [k for k, p in DEFAULTS.items() if p.per_run]
 SCENARIOS = [
     "no-ban",  # the history, then no policy
@@ -49,11 +54,24 @@ MIN_ENERGY_TWH = 1e-6
 def _assert_same(fast, ref):
     assert set(fast.data_vars) == set(ref.data_vars)
     live = ref["energy_twh"].values > MIN_ENERGY_TWH
+    stock = np.abs(ref["flow_stock_end_ehs"].values)  # (time, run) [EH/s]
     for v in ref.data_vars:
         a, b = fast[v].values, ref[v].values
+        tol = RTOL * np.abs(b) + ATOL
+        if ref[v].dims == ("time", "region", "run"):
+            # a region's value may be the remnant of a difference of world-scale terms
+            tol = tol + WORLD_RTOL * np.abs(ref[v]).sum("region").values[:, None, :]
+        elif v.startswith("flow_"):
+            tol = tol + WORLD_RTOL * stock
         if v in RATIOS:
-            a, b = a[live], b[live]
-        np.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=v)
+            a, b, tol = a[live], b[live], tol[live]
+        same = (np.abs(a - b) <= tol) | (np.isnan(a) & np.isnan(b))
+        if not same.all():
+            i = np.argwhere(~same)[0]
+            raise AssertionError(
+                f"{v}: {int((~same).sum())} values differ, first at {tuple(i)}: "
+                f"fast {a[tuple(i)]!r}, reference {b[tuple(i)]!r}"
+            )
 
 
 @st.composite

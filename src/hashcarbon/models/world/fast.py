@@ -38,6 +38,8 @@ _EPS = 1e-12
 #: reassociation lets the compiler vectorise the sums over slots (no nnan/ninf: inf and
 #: nan are meaningful values here)
 _FM = {"reassoc", "nsz", "contract"}
+#: units of the merit order scanned at once by the dispatch
+_BLOCK = 16
 _SECONDS_PER_DAY = float(SECONDS_PER_DAY)
 _J_PER_KWH = float(J_PER_KWH)
 
@@ -417,9 +419,6 @@ def kernel(
                 for i in range(A):
                     a = eff_order[t, i]
                     c = cap[r, a]
-                    if c == 0.0:
-                        runnable[r, a] = 0.0
-                        continue
                     bad = eff[a] > me
                     pw = 0.0 if bad else c * g[a]
                     cum += pw
@@ -484,31 +483,65 @@ def kernel(
                     rel_out -= lost
             # 6. dispatch by merit order (units that cannot run are zero: skipped)
             rev = revenue[t, n]
-            run[:, :] = 0.0
+            run[:, :] = 0.0  # units after the marginal one stay idle
             cum_h = 0.0
             hh = 0.0
             he = 0.0
             run_f = run.reshape(R * A)
             rnb_f = runnable.reshape(R * A)
-            for i in range(R * A):
-                k = merit[t, i]
-                v = rnb_f[k]
-                if v == 0.0:
-                    continue
-                th = v * 1e6
-                cum_h += th
-                c = merit_eff[t, i] * pue * KWH * merit_cost[t, i]
-                if c * cum_h <= rev:
+            i0 = 0
+            while i0 < R * A:
+                i1 = min(i0 + _BLOCK, R * A)
+                # every unit of the block is run in full, then checked at once: the block
+                # stands if its dearest unit with capacity runs at the block's cumulative
+                # hash rate (costs and cumulative hash rate rise along the merit order)
+                bs = 0.0
+                hb = 0.0
+                eb = 0.0
+                c_last = 0.0
+                for i in range(i0, i1):
+                    k = merit[t, i]
+                    v = rnb_f[k]
+                    th = v * 1e6
                     x = th * 1e-6
-                else:
-                    prev = cum_h - th
-                    part = min(max(rev / c - prev, 0.0), th)
-                    x = (part if prev * c < rev else 0.0) * 1e-6
-                run_f[k] = x
-                hh += x
-                he += x * merit_eff[t, i]
-                if not c * cum_h <= rev:
+                    run_f[k] = x
+                    bs += th
+                    hb += x
+                    eb += x * merit_eff[t, i]
+                    c_i = merit_eff[t, i] * pue * KWH * merit_cost[t, i]
+                    c_last = max(c_last, c_i if v > 0.0 else 0.0)
+                if c_last * (cum_h + bs) <= rev * (1.0 - 1e-12):
+                    cum_h += bs
+                    hh += hb
+                    he += eb
+                    i0 = i1
+                    continue
+                # the block holds the marginal unit: unit by unit, the rest of it idle
+                stop = False
+                for i in range(i0, i1):
+                    k = merit[t, i]
+                    if stop:
+                        run_f[k] = 0.0
+                        continue
+                    v = rnb_f[k]
+                    if v == 0.0:
+                        continue
+                    th = v * 1e6
+                    cum_h += th
+                    c = merit_eff[t, i] * pue * KWH * merit_cost[t, i]
+                    if c * cum_h <= rev:
+                        x = th * 1e-6
+                    else:
+                        prev = cum_h - th
+                        part = min(max(rev / c - prev, 0.0), th)
+                        x = (part if prev * c < rev else 0.0) * 1e-6
+                        stop = True
+                    run_f[k] = x
+                    hh += x
+                    he += x * merit_eff[t, i]
+                if stop:
                     break
+                i0 = i1
             scale = 1.0
             if use_basket:
                 h_ths = max(hh * 1e6, 1e-9)
