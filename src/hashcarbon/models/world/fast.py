@@ -681,7 +681,7 @@ def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
         ap[i] = allowed[r]
         pr[i] = price_t[r]
         room[i] = np.inf if np.isinf(ap[i]) else max(ap[i] - pp[i], 0.0)
-        share[i] = pp[i] + 1e-6 if (room[i] > 0 and ap[i] > 0) else 0.0
+        share[i] = pp[i] + 1e-6 if (room[i] > HEADROOM_MIN_GW and ap[i] > 0) else 0.0
         wsum += share[i]
     for j in range(K):
         share[j] = share[j] / wsum if wsum > 0 else 0.0

@@ -43,6 +43,11 @@ sub-step (each docstring holds its equation, units and source):
 :mod:`hashcarbon.sd` (when present) is a scalar stock-flow engine; this model needs
 subscripted (run x region x vintage) stocks and a merit-order solve inside the step, so
 it is written as a numpy stepper with the same Euler semantics.
+
+Two engines run these equations (:func:`engine`): ``fast`` (default), the compiled kernel
+of :mod:`hashcarbon.models.world.fast`, and ``reference``, the numpy stepper
+:func:`step_month` it is tested against (``tests/models/test_world_fast.py``; tolerance and
+speed in docs/world.md, performance).
 """
 
 from __future__ import annotations

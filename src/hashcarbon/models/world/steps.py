@@ -368,6 +368,7 @@ def seasonal_moves(cap, inst_gw, allowed, price_t, pool_idx, mobility):
     load-weighted pool price with headroom :math:`h_j` pulls
     :math:`m \min(h_j, \sum_i L_i)` from dearer donors :math:`i`, in proportion to
     their remaining load :math:`L_i`; each donor sends the same fraction of every slot.
+    A province receives pushed load only with more than :data:`HEADROOM_MIN_GW` of room.
     Units: GW, converted per slot.  :math:`m` = ``cn_seasonal_mobility`` (assumption;
     Cambridge's 2020 wet-season swing Sichuan 14.9 % -> 61.1 % of China,
     estimators.md §2.3, is the evidence for large monthly moves).
@@ -382,7 +383,7 @@ def seasonal_moves(cap, inst_gw, allowed, price_t, pool_idx, mobility):
     # push excess
     excess = np.maximum(Pp - Ap, 0.0)
     room = np.where(np.isinf(Ap), np.inf, np.maximum(Ap - Pp, 0.0))
-    recv = (room > 0) & (Ap > 0)
+    recv = (room > HEADROOM_MIN_GW) & (Ap > 0)  # 1 W: below it the room is rounding
     wload = np.where(recv, Pp + 1e-6, 0.0)
     wsum = wload.sum(axis=1, keepdims=True)
     share = np.where(wsum > 0, wload / np.where(wsum > 0, wsum, 1.0), 0.0)
