@@ -6,6 +6,11 @@ monthly in < 30 s and < 2 GB on 2 cores, with summaries reduced as they are comp
 (:func:`hashcarbon.models.world.run_totals`).  Issue 10: 1,000 runs with the full
 (time x region x run) Dataset under 30 s and 2 GB.
 
+Two ratios are printed: the kernel against the stepper on the same 50 runs, each on one core
+(the per-run cost of the same work), and the whole ensemble of 1,000 runs as each engine runs
+it on the machine (``simulate``: the reference's 50-run chunks in forked workers, the kernel on
+numba threads), back to back in the same process.
+
 Each measurement runs in a fresh interpreter so that its peak resident set size is its own
 (``resource.getrusage``; in the test process it would include whatever earlier benchmarks
 left behind).  The VM's speed varies between minutes and its two cores are shared, so the
@@ -65,13 +70,24 @@ del os.environ["HASHCARBON_WORKERS"]
 t0 = time.perf_counter()
 ds = world.run_totals(scen, n_runs=10_000, seed=1)
 elapsed = time.perf_counter() - t0
+peak_10k = peak()
+# the whole ensemble as each engine runs it (reference: chunks of 50 in forked workers;
+# fast: one kernel call on numba threads), 1,000 runs, the same process and minute
+ens = {}
+for eng in ("reference", "fast"):
+    t0 = time.perf_counter()
+    model.simulate(hist, scen, n_runs=1000, seed=1, engine_name=eng)
+    ens[eng] = time.perf_counter() - t0
 print(json.dumps({
     "first_call_s": first_call,
     "reference_per_run_s": min(ref) / n,
     "fast_per_run_s": min(fst) / n,
     "elapsed_10k_s": elapsed,
     "threads": threads,
-    "peak_bytes": peak(),
+    "peak_bytes": peak_10k,
+    "ensemble_reference_1000_s": ens["reference"],
+    "ensemble_fast_1000_s": ens["fast"],
+    "workers": model._workers(1000 // model.CHUNK_RUNS),
     "runs": ds.sizes["run"],
     "months": ds.sizes["time"],
     "load_1min": os.getloadavg()[0],
@@ -118,8 +134,12 @@ def _child(code: str) -> dict:
 def test_world_fast_path_ratio_and_10000_runs(benchmark):
     r = benchmark.pedantic(lambda: _child(CHILD_10K), rounds=1, iterations=1)
     ratio = r["reference_per_run_s"] / r["fast_per_run_s"]
+    ens_ratio = r["ensemble_reference_1000_s"] / r["ensemble_fast_1000_s"]
     benchmark.extra_info.update(
         per_run_ratio=ratio,
+        ensemble_ratio=ens_ratio,
+        ensemble_reference_1000_s=r["ensemble_reference_1000_s"],
+        ensemble_fast_1000_s=r["ensemble_fast_1000_s"],
         reference_per_run_ms=r["reference_per_run_s"] * 1e3,
         fast_per_run_ms=r["fast_per_run_s"] * 1e3,
         elapsed_10000_runs_s=r["elapsed_10k_s"],
@@ -133,7 +153,10 @@ def test_world_fast_path_ratio_and_10000_runs(benchmark):
         f"({r['reference_per_run_s'] * 1e3:.2f} vs {r['fast_per_run_s'] * 1e3:.2f} ms per run, "
         f"one core each); 10,000 runs 2014-2035 in summary mode: {r['elapsed_10k_s']:.1f} s on "
         f"{r['threads']} threads, peak RSS {r['peak_bytes'] / 2**20:.0f} MiB; first call "
-        f"{r['first_call_s']:.1f} s; load {r['load_1min']:.1f}"
+        f"{r['first_call_s']:.1f} s; load {r['load_1min']:.1f}; ensemble of 1,000 runs "
+        f"(simulate, 2014-2035): reference {r['ensemble_reference_1000_s']:.1f} s on "
+        f"{r['workers']} worker processes, fast {r['ensemble_fast_1000_s']:.2f} s on "
+        f"{r['threads']} threads: {ens_ratio:.1f}x"
     )
     assert r["runs"] == 10_000
     assert r["months"] == 264

@@ -26,6 +26,8 @@ model.Simulation`; ``totals`` keeps only the world monthly totals (T, N) of each
 
 from __future__ import annotations
 
+import functools
+
 import numba
 import numpy as np
 
@@ -74,30 +76,51 @@ def month_tables(eff_pre, eff_new, cost, pue_for_order):
     retirement, the efficiency order of the slots (T, A) and the merit order (T, R*A).
 
     ``pue_for_order``: the chunk's one PUE when every run has it (the reference sorts
-    with it), else 1 (the reference's per-run order).
+    with it), else None: PUE = 1 (the reference's order for per-run PUE).  Cached on the
+    inputs' bytes: every call of an ensemble shares them.
     """
-    A = len(eff_pre)
-    T = len(eff_new)
+    eff_pre = np.ascontiguousarray(eff_pre, dtype=float)
+    eff_new = np.ascontiguousarray(eff_new, dtype=float)
+    cost = np.ascontiguousarray(cost, dtype=float)
+    key = (
+        eff_pre.tobytes(),
+        eff_new.tobytes(),
+        cost.tobytes(),
+        cost.shape,
+        None if pue_for_order is None else float(pue_for_order),
+    )
+    return _month_tables_cached(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _month_tables_cached(key):
+    b_pre, b_new, b_cost, shape, pue = key
+    eff_pre = np.frombuffer(b_pre)
+    eff_new = np.frombuffer(b_new)
+    cost = np.frombuffer(b_cost).reshape(shape)
+    A, T, R = len(eff_pre), len(eff_new), shape[1]
     eff = np.empty(A)
     for j in range(A):
         eff[(-A + j) % A] = eff_pre[j]
     eff_t = np.empty((T, A))
-    eff_order = np.empty((T, A), dtype=np.int64)
-    R = cost.shape[1]
-    merit = np.empty((T, R * A), dtype=np.int64)
     for t in range(T):
         eff[t % A] = eff_new[t]
         eff_t[t] = eff
-        eff_order[t] = np.argsort(eff, kind="stable")
-        if pue_for_order is None:
-            unit = (eff[None, :] * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[t][:, None]
-        else:
-            unit = (eff[None, :] * pue_for_order * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[t][:, None]
-        merit[t] = np.argsort(unit.ravel(), kind="stable")
-    return eff_t, eff_order, merit
+    eff_order = np.argsort(eff_t, axis=1, kind="stable")
+    if pue is None:
+        unit = (eff_t[:, None, :] * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[:, :, None]
+    else:
+        unit = (eff_t[:, None, :] * pue * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[:, :, None]
+    merit = np.argsort(unit.reshape(T, R * A), axis=1, kind="stable")
+    merit_eff = np.take_along_axis(eff_t, merit % A, axis=1)
+    merit_cost = np.take_along_axis(cost, merit // A, axis=1)
+    out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1))
+    for a in out:
+        a.setflags(write=False)
+    return out
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _siting_weights(c, headroom, net_gw, access, beta, w):
     """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``."""
     R = c.shape[0]
@@ -122,7 +145,7 @@ def _siting_weights(c, headroom, net_gw, access, beta, w):
         w[r] = w[r] / tot if tot > 0 else 0.0
 
 
-@numba.njit(cache=True, parallel=True, fastmath=_FM)
+@numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
 def kernel(
     full,
     T,
@@ -246,6 +269,12 @@ def kernel(
         backlog = 0.0
         exp_rev = revenue[0, n]
         has_transit = False
+        ages = np.empty(A, dtype=np.int64)
+        n_ages = 0
+        for k in range(A):
+            if retire_frac[k] != 0.0:
+                ages[n_ages] = k
+                n_ages += 1
         for t in range(T):
             eff = eff_t[t]
             s = t % A
@@ -253,10 +282,9 @@ def kernel(
             retired = 0.0
             gone = 0.0
             if multi_retire:
-                for a in range(A):
-                    f = retire_frac[(t - a) % A]
-                    if f == 0.0:
-                        continue
+                for kk in range(n_ages):  # only the ages at which a share retires
+                    f = retire_frac[ages[kk]]
+                    a = (t - ages[kk]) % A
                     for r in range(R):
                         q = cap[r, a] * f
                         retired += q
@@ -557,6 +585,12 @@ def kernel(
             # outputs, 7. economic scrapping and the stocks, in one pass
             scr_econ = 0.0
             st_cap = 0.0
+            s_h = 0.0
+            s_i = 0.0
+            s_p = 0.0
+            s_e = 0.0
+            s_m = 0.0
+            s_s = 0.0
             for r in range(R):
                 x = 0.0
                 hr = 0.0
@@ -588,12 +622,19 @@ def kernel(
                     out_full[4, t, n, r] = em
                     out_full[5, t, n, r] = se
                 else:
-                    out_tot[0, t, n] += hr
-                    out_tot[1, t, n] += ir
-                    out_tot[2, t, n] += p
-                    out_tot[3, t, n] += e
-                    out_tot[4, t, n] += em
-                    out_tot[5, t, n] += se
+                    s_h += hr
+                    s_i += ir
+                    s_p += p
+                    s_e += e
+                    s_m += em
+                    s_s += se
+            if not full:
+                out_tot[0, t, n] = s_h
+                out_tot[1, t, n] = s_i
+                out_tot[2, t, n] = s_p
+                out_tot[3, t, n] = s_e
+                out_tot[4, t, n] = s_m
+                out_tot[5, t, n] = s_s
             # 8. orders
             c_inv = 0.0
             cmin = np.inf
@@ -632,7 +673,7 @@ def kernel(
             flows[12, t, n] = gone
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _site_cap(allowed, inst, coal, group, share):
     """:func:`hashcarbon.models.world.steps.site_caps` of one rule for one run."""
     R = allowed.shape[0]
@@ -654,7 +695,7 @@ def _site_cap(allowed, inst, coal, group, share):
             allowed[r] = min(allowed[r], limit * split)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
     """:func:`hashcarbon.models.world.steps.seasonal_moves` for one run (``cap`` in place).
 
@@ -759,17 +800,16 @@ def run(inp, n_runs: int, full: bool = True):
     if not 0 < N <= inp.revenue.shape[1]:  # the kernel does not check bounds
         raise ValueError(f"n_runs: expected 1..{inp.revenue.shape[1]}, got {N}")
     T, R = inp.base_cap.shape
-    A = len(inp.eff_pre)
     prm = np.empty((len(PER_RUN), N))
     for i, name in enumerate(PER_RUN):
         prm[i] = np.broadcast_to(np.asarray(P[name], dtype=float), (N,))
     # the reference sorts the merit order with a scalar PUE, with PUE = 1 for per-run ones
     pue_order = None if isinstance(P["pue"], np.ndarray) else float(P["pue"])
-    eff_t, eff_order, merit = month_tables(inp.eff_pre, inp.eff_new, inp.cost, pue_order)
-    # the efficiency and price of each unit in merit order (sequential reads in the kernel)
-    cost = np.asarray(inp.cost, dtype=float)
-    merit_eff = np.take_along_axis(eff_t, merit % A, axis=1)
-    merit_cost = np.take_along_axis(cost, merit // A, axis=1)
+    # slot efficiencies, the orders, and the efficiency and price of each unit in merit
+    # order (sequential reads in the kernel)
+    eff_t, eff_order, merit, merit_eff, merit_cost, eff_max = month_tables(
+        inp.eff_pre, inp.eff_new, inp.cost, pue_order
+    )
     l_max = int(np.max(np.maximum(np.round(prm[2]), 1.0)))
     S = len(lv.site_caps)
     sc_coal = np.zeros((S, R), dtype=np.bool_)
@@ -830,7 +870,7 @@ def run(inp, n_runs: int, full: bool = True):
         _c(lv.policy_cap_gw, float),
         _c(lv.cap_idle, np.bool_),
         _c(lv.min_eff_max_j_per_th, float),
-        _c(eff_t.max(axis=1), float),
+        eff_max,
         _c(theta_cap, float),
         _c(lv.ug_open, np.bool_),
         sc_coal,
