@@ -6,19 +6,30 @@ one of six policy settings; both engines run the same runs and every output and 
 agree within the stated tolerance (can fail: any equation of :mod:`~hashcarbon.models.
 world.fast` that departs from :mod:`~hashcarbon.models.world.steps` shows here).
 
-Tolerance: ``rtol = 1e-6`` plus ``atol = 1e-9`` (in the variable's unit) plus a millionth
-of the month's world total (regional outputs) or installed fleet (flows).  The two engines
-add the same terms in different orders (numpy's pairwise sums and BLAS against sequential
-and reassociated loops), ~1e-13 relative on the float64 flows; the outputs are stored as
-float32 (~6e-8).  A region emptied by a policy keeps remnants (1e-30 EH/s in one engine,
-3e-8 in the other, found by this test with a collapsing 0.9 EH/s network): differences of
-world-scale terms, hence the world-relative part.  The two ratios (intensity, sustainable share) are
-compared where the region's energy exceeds 1e-6 TWh: where a policy emptied a region its
-energy is a float32 remnant (~1e-40 TWh) and the ratio of two remnants is noise in either
-engine (the energy and emissions themselves are compared everywhere, within ``atol``).
+Tolerance: ``rtol = 1e-6`` plus ``atol = 1e-9`` (in the variable's unit) plus 1e-5 of the
+month's world total (regional outputs) or installed fleet (flows).  The two engines add the
+same terms in different orders (numpy's pairwise sums and BLAS against sequential and
+reassociated loops), ~1e-13 relative on the float64 flows; the outputs are stored as
+float32 (~6e-8).  Two things need the world-relative part, both found by this test:
+
+* a region emptied by a policy keeps remnants (1e-30 EH/s in one engine, 3e-8 in the other,
+  in a collapsing 0.9 EH/s network), differences of world-scale terms;
+* in the oscillating corner of the priors (``invest_rate_per_month`` near 1 with 1-2 month
+  expectations: orders swing by +-1,500 EH/s from month to month) the order loop amplifies
+  rounding ~10-100x a month, and the engines part by ~2e-6 of the fleet by 2024 (the
+  reference alone, perturbed by 1e-13, moves too).
+
+The draws are derandomised for CI; 60 further random draws passed at this tolerance.  The
+two ratios (intensity, sustainable share) are compared where the region's energy exceeds
+1e-6 TWh: where a policy emptied a region its energy is a float32 remnant (~1e-40 TWh) and
+the ratio of two remnants is noise in either engine (energy and emissions themselves are
+compared everywhere).
 """
 
 from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -31,8 +42,8 @@ from hashcarbon.models.world import model
 from hashcarbon.models.world.params import DEFAULTS
 
 RTOL, ATOL = 1e-6, 1e-9
-#: and a millionth of the month's world total (regions) or fleet (flows)
-WORLD_RTOL = 1e-6
+#: and 1e-5 of the month's world total (regions) or fleet (flows)
+WORLD_RTOL = 1e-5
 PER_RUN = [k for k, p in DEFAULTS.items() if p.per_run]
 SCENARIOS = [
     "no-ban",  # the history, then no policy
@@ -98,6 +109,7 @@ def draws(draw):
 @settings(
     max_examples=12,
     deadline=None,
+    derandomize=True,  # the same draws in every CI run (exploration: see the module doc)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(draws())
@@ -127,6 +139,19 @@ def test_totals_equal_the_regional_sums():
             np.testing.assert_allclose(
                 tot[v].values, full[v].sum("region").values, rtol=1e-6, err_msg=f"{engine} {v}"
             )
+
+
+def _child_energy(seed):
+    return float(world.run_totals("no-ban", end="2016-12", n_runs=2, seed=seed).energy_twh.sum())
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_a_forked_child_can_run_the_kernel_after_the_parent():
+    here = _child_energy(1)  # the parent runs the parallel kernel first
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as ex:
+        # under GNU OpenMP's layer the child aborts: BrokenProcessPool
+        there = ex.submit(_child_energy, 1).result(timeout=300)
+    assert there == here
 
 
 def test_engine_is_chosen_by_keyword_or_environment(monkeypatch):

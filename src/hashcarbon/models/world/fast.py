@@ -27,9 +27,18 @@ model.Simulation`; ``totals`` keeps only the world monthly totals (T, N) of each
 from __future__ import annotations
 
 import functools
+import os
 
 import numba
 import numpy as np
+
+# A fork-safe threading layer (TBB if installed, else numba's workqueue): the project forks
+# worker processes (the reference engine's chunks, executors of the uncertainty analysis),
+# and GNU OpenMP, numba's default where present, aborts a forked child that runs a parallel
+# kernel ("fork() called from a process already using GNU OpenMP").  A user's
+# NUMBA_THREADING_LAYER wins.
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "forksafe"
 
 from hashcarbon.models.world.steps import HEADROOM_MIN_GW
 from hashcarbon.units import J_PER_KWH, KWH_PER_THS_DAY_PER_J_PER_TH, SECONDS_PER_DAY
