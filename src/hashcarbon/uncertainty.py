@@ -783,7 +783,7 @@ def _colsum(a: np.ndarray) -> np.ndarray:
 
 
 class WorldAdapter(Adapter):
-    """The world model through :func:`hashcarbon.models.world.run`.
+    """The world model through :func:`hashcarbon.models.world.run_totals`.
 
     Runs of a chunk that share every input the model takes only as one value (structural
     choices, and parameters that are not ``per_run`` in issue 10's parameter table) run
@@ -984,13 +984,16 @@ class WorldAdapter(Adapter):
                 vals = cols[name][rows_a].astype(float)
                 pars[name] = vals if len(rows) > 1 else float(vals[0])
             scen = _world_price(base, path, stochastic_price)
-            ds = world.run(
+            # world monthly totals only (summed over regions inside the model), so memory
+            # grows with runs x months, not x regions (docs/world.md, performance)
+            ds = world.run_totals(
                 scen,
                 start=self.history_start if self.history_match else lo,
                 end=hi,
                 n_runs=len(rows),
                 seed=run_seed(keys[rows[0]]),
                 parameters=pars or None,
+                regional_hash_until=self.history_end if self.history_match else None,
                 **kw,
             )
             if self.history_match:
@@ -998,7 +1001,7 @@ class WorldAdapter(Adapter):
                 ds = ds.sel(time=slice(lo, None))
             years = np.asarray(ds["time"].dt.year)
             for out in self.outputs:
-                monthly = ds[out].sum("region").transpose("time", "run").values
+                monthly = ds[out].transpose("time", "run").values
                 scal[out][rows_a] = _colsum(monthly)
                 for y, year in enumerate(self.years):
                     ann[out][y, rows_a] = _colsum(monthly[years == year])
@@ -1020,7 +1023,10 @@ class WorldAdapter(Adapter):
         from hashcarbon.models.world import calibration
 
         hist = world.history()
-        h = ds["hashrate_ehs"].sel(time=slice(None, self.history_end))
+        if "hashrate_region_ehs" in ds:  # world.run_totals(regional_hash_until=...)
+            h = ds["hashrate_region_ehs"].rename(time_regional="time")
+        else:  # a world.run Dataset
+            h = ds["hashrate_ehs"].sel(time=slice(None, self.history_end))
         arr = h.transpose("time", "run", "region").values
         j = calibration.objective_from_hash(
             pd.DatetimeIndex(h["time"].values),
@@ -1037,8 +1043,13 @@ class WorldAdapter(Adapter):
         from hashcarbon.models import world
         from hashcarbon.models.world import calibration
 
-        ds = world.run(scenario, start=self.history_start, end=self.history_end)
-        h = ds["hashrate_ehs"]
+        ds = world.run_totals(
+            scenario,
+            start=self.history_start,
+            end=self.history_end,
+            regional_hash_until=self.history_end,
+        )
+        h = ds["hashrate_region_ehs"].rename(time_regional="time")
         return float(
             calibration.objective_from_hash(
                 pd.DatetimeIndex(h["time"].values),

@@ -293,9 +293,10 @@ def test_results_do_not_depend_on_worker_processes(monkeypatch):
     hist = synthetic_history()
     scen = _scen([])
     monkeypatch.setenv("HASHCARBON_WORKERS", "1")
-    serial = simulate(hist, scen, n_runs=120, seed=11)  # three chunks, in-process
+    # the reference engine's chunks (the fast engine runs threads inside one kernel)
+    serial = simulate(hist, scen, n_runs=120, seed=11, engine_name="reference")
     monkeypatch.setenv("HASHCARBON_WORKERS", "2")
-    forked = simulate(hist, scen, n_runs=120, seed=11)  # forked workers where available
+    forked = simulate(hist, scen, n_runs=120, seed=11, engine_name="reference")
     for name in ("hashrate_ehs", "installed_ehs", "energy_twh", "emissions_mt"):
         np.testing.assert_array_equal(getattr(serial, name), getattr(forked, name))
     for k, v in serial.flows.items():
@@ -305,7 +306,7 @@ def test_results_do_not_depend_on_worker_processes(monkeypatch):
 def test_bad_worker_count_is_a_one_line_error(monkeypatch):
     monkeypatch.setenv("HASHCARBON_WORKERS", "two")
     with pytest.raises(InputError, match="HASHCARBON_WORKERS"):
-        simulate(synthetic_history(), _scen([]), n_runs=120, seed=0)
+        simulate(synthetic_history(), _scen([]), n_runs=120, seed=0, engine_name="reference")
 
 
 # ---------------------------------------------------------------- policy mechanics

@@ -73,7 +73,7 @@ def test_values_are_checked_against_the_valid_range_not_the_plausible_one():
     with pytest.raises(ParameterError, match="whole number"):
         tab.check({"max_age_months": 12.5})
     with pytest.raises(ParameterError, match="cannot vary by run"):
-        tab.check({"pue": [1.1, 1.2]}, n_runs=2)
+        tab.check({"max_age_months": [12, 24]}, n_runs=2)
     with pytest.raises(ParameterError, match="3 values"):
         tab.check({"hurdle_margin": [0.5, 0.6]}, n_runs=3)
     with pytest.raises(ParameterError, match="finite"):
@@ -104,6 +104,7 @@ def test_per_run_arrays_equal_the_scalar_runs():
     assert len(names) >= 10
     rng = np.random.default_rng(1)
     draw = {n: rng.uniform(tab[n].low, tab[n].high, 3) for n in names}
+    draw = {n: np.round(v) if tab[n].integer else v for n, v in draw.items()}
     joint = world.run(
         "china-ban-2021", start="2019-01", end="2026-12", n_runs=3, seed=4, parameters=draw
     )

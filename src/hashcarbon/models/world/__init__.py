@@ -4,6 +4,8 @@ Public API (used by ``hashcarbon simulate`` and ``hashcarbon compare``):
 
 * :func:`run` - simulate a scenario; an :class:`xarray.Dataset` with dims
   ``time x region x run``.
+* :func:`run_totals` - the same, world monthly totals only (``time x run``): memory grows
+  with runs x months, not x regions (for large ensembles and the uncertainty analysis).
 * :func:`to_records` - flatten a result to a table by month or year, total or by region,
   with P5/P50/P95 columns for ensembles.
 * :func:`compare` - cumulative energy and emissions of several scenarios over a period
@@ -33,7 +35,7 @@ import xarray as xr
 
 from hashcarbon.errors import InputError, ParameterError, ScenarioError
 from hashcarbon.models.world.inputs import History, load_history, region_codes, region_table
-from hashcarbon.models.world.model import Simulation, simulate
+from hashcarbon.models.world.model import Simulation, simulate, simulate_totals
 from hashcarbon.models.world.params import DEFAULTS, check_parameters, resolve
 from hashcarbon.scenario import Scenario, builtin_names, load_scenario
 
@@ -46,6 +48,7 @@ __all__ = [
     "load_scenario",
     "region_codes",
     "run",
+    "run_totals",
     "to_records",
 ]
 
@@ -173,6 +176,7 @@ def run(
     parameters: dict[str, float] | None = None,
     factors: str = "ccaf",
     projection: str = "hold",
+    engine: str | None = None,
 ) -> xr.Dataset:
     """Simulate a scenario; results by month, region and run.
 
@@ -193,6 +197,9 @@ def run(
         Overrides of :data:`DEFAULTS` (the rows of ``models/world/parameters.csv``) on
         top of the scenario's ``[parameters]``.  A ``per_run`` parameter may be an array
         of ``n_runs`` values, one per run (joint sampling by an uncertainty analysis).
+    engine : {"fast", "reference"}, optional
+        The compiled kernel (:mod:`hashcarbon.models.world.fast`) or the numpy stepper it
+        is checked against; default ``HASHCARBON_WORLD_ENGINE`` or ``fast``.
 
     Returns
     -------
@@ -202,6 +209,102 @@ def run(
         ``sustainable_share``, ``installed_ehs``; ``btc_usd`` and flow diagnostics
         (``time x run``); provenance in ``attrs``.
     """
+    scen, n_runs, seed, params, s, e, grid = _setup(
+        scenario, start, end, n_runs, seed, parameters, factors, projection
+    )
+    hist = history()
+    sim = simulate(
+        hist, scen, n_runs=n_runs, seed=seed, params=params, grid=grid, engine_name=engine
+    )
+    ds = _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
+    ds.attrs.update(factors=factors, grid_projection=projection, accounting="average")
+    return ds
+
+
+def run_totals(
+    scenario: str | Path | Scenario,
+    start=None,
+    end=None,
+    n_runs: int = 1,
+    seed: int = 0,
+    parameters: dict[str, float] | None = None,
+    factors: str = "ccaf",
+    projection: str = "hold",
+    engine: str | None = None,
+    regional_hash_until=None,
+) -> xr.Dataset:
+    """:func:`run` reduced to world monthly totals, dims ``time x run``.
+
+    ``regional_hash_until`` (a month, optional): also return ``hashrate_region_ehs``, the
+    running hash rate by region from ``start`` to that month, dims ``time_regional x
+    region x run`` [EH/s] (history matching of :mod:`hashcarbon.uncertainty` compares
+    its country shares with the Cambridge map).
+
+    Same arguments and the same runs as :func:`run`; the regional values are summed as
+    they are computed, so 10,000 runs of 2014-2035 fit in a few hundred MB (docs/world.md,
+    performance).  Variables: ``hashrate_ehs``, ``installed_ehs``, ``power_gw``,
+    ``energy_twh``, ``emissions_mt``, ``sustainable_energy_twh`` (world sums over regions)
+    and ``btc_usd``.  Equal to ``run(...)[name].sum("region")`` within float32 rounding of
+    :func:`run`'s stored values (rtol 1e-6).
+    """
+    scen, n_runs, seed, params, s, e, grid = _setup(
+        scenario, start, end, n_runs, seed, parameters, factors, projection
+    )
+    hist = history()
+    hm = _month(regional_hash_until, "regional_hash_until") if regional_hash_until else None
+    tot = simulate_totals(
+        hist,
+        scen,
+        n_runs=n_runs,
+        seed=seed,
+        params=params,
+        grid=grid,
+        engine_name=engine,
+        regional_hash_until=hm,
+    )
+    sel = (tot.time >= s) & (tot.time <= e)
+    if not sel.any():
+        raise InputError(f"start/end: no month between {s:%Y-%m} and {e:%Y-%m} in the run")
+    dims = ("time", "run")
+    names = {
+        "hashrate_ehs": tot.hashrate_ehs,
+        "installed_ehs": tot.installed_ehs,
+        "power_gw": tot.power_gw,
+        "energy_twh": tot.energy_twh,
+        "emissions_mt": tot.emissions_mt,
+        "sustainable_energy_twh": tot.sustainable_twh,
+    }
+    ds = xr.Dataset(
+        {k: (dims, v[sel]) for k, v in names.items()} | {"btc_usd": (dims, tot.btc_usd[sel])},
+        coords={"time": tot.time[sel], "run": np.arange(n_runs)},
+    )
+    for k in names:
+        unit, desc = VARIABLES[k]
+        ds[k].attrs.update(units=unit, description="world total: " + desc)
+    ds["btc_usd"].attrs.update(units="USD/BTC", description="BTC price: history, then path")
+    if tot.hashrate_by_region_ehs is not None:
+        t_r = tot.time[: tot.hashrate_by_region_ehs.shape[0]]
+        keep = t_r >= s
+        ds["hashrate_region_ehs"] = xr.DataArray(
+            np.transpose(tot.hashrate_by_region_ehs[keep], (0, 2, 1)),
+            dims=("time_regional", "region", "run"),
+            coords={"time_regional": t_r[keep], "region": list(region_table().codes)},
+            attrs={"units": "EH/s", "description": "running hash rate by region"},
+        )
+    ds.attrs.update(
+        model="hashcarbon.models.world",
+        scenario=scen.name,
+        seed=seed,
+        n_runs=n_runs,
+        factors=factors,
+        grid_projection=projection,
+        last_history_month=f"{tot.last_history:%Y-%m}",
+    )
+    return ds
+
+
+def _setup(scenario, start, end, n_runs, seed, parameters, factors, projection):
+    """Validated inputs of :func:`run` and :func:`run_totals` (one-line errors)."""
     scen = load_scenario(scenario)
     n_runs, seed = _check_runs(n_runs, seed)
     s = _month(start if start is not None else scen.scenario.start, "start")
@@ -230,12 +333,8 @@ def run(
         raise InputError(
             f"projection: expected hold, linear_trend or iea_world_relative, got {projection!r}"
         )
-    hist = history()
     grid = {"factor_set": factors, "projection": projection}
-    sim = simulate(hist, scen, n_runs=n_runs, seed=seed, params=params, grid=grid)
-    ds = _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
-    ds.attrs.update(factors=factors, grid_projection=projection, accounting="average")
-    return ds
+    return scen, n_runs, seed, params, s, e, grid
 
 
 _SUM = ("energy_twh", "emissions_mt", "sustainable_energy_twh")

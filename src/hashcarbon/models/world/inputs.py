@@ -238,6 +238,30 @@ def capacity_table() -> pd.DataFrame:
     return df.sort_values(["region", "date"]).reset_index(drop=True)
 
 
+@functools.lru_cache(maxsize=64)
+def _interpolated_caps(first: str, n: int, use: tuple) -> np.ndarray:
+    """The capacity rows of ``capacity.csv`` interpolated to months (T, R) [GW], ``inf``
+    where uncapped (cached: an uncertainty ensemble asks for a few ``use`` sets many
+    times)."""
+    use_d = dict(use)
+    rt = region_table()
+    time = pd.date_range(first, periods=n, freq="MS")
+    cap = np.full((n, len(rt.codes)), np.inf)
+    caps = capacity_table()
+    t_ns = time.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    for r, code in enumerate(rt.codes):
+        rows = caps[caps["region"] == code]
+        if not use_d.get("measured_load", True) and (rows["kind"] == "measured_load").any():
+            rows = rows[~rows["kind"].isin(["measured_load", "assumption"])]
+        rows = rows[rows["kind"].map(lambda k: use_d.get(k, True))]
+        if rows.empty:
+            continue
+        x = rows["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        cap[:, r] = np.interp(t_ns, x, rows["cap_gw"].to_numpy(dtype=float))
+    cap.flags.writeable = False
+    return cap
+
+
 def base_caps_gw(
     time: pd.DatetimeIndex, use: dict[str, bool], curtailed_twh: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -259,18 +283,8 @@ def base_caps_gw(
     """
     rt = region_table()
     T, R = len(time), len(rt.codes)
-    cap = np.full((T, R), np.inf)
-    caps = capacity_table()
-    t_ns = time.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    for r, code in enumerate(rt.codes):
-        rows = caps[caps["region"] == code]
-        if not use.get("measured_load", True) and (rows["kind"] == "measured_load").any():
-            rows = rows[~rows["kind"].isin(["measured_load", "assumption"])]
-        rows = rows[rows["kind"].map(lambda k: use.get(k, True))]
-        if rows.empty:
-            continue
-        x = rows["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-        cap[:, r] = np.interp(t_ns, x, rows["cap_gw"].to_numpy(dtype=float))
+    key = tuple(sorted((k, bool(v)) for k, v in use.items()))
+    cap = _interpolated_caps(f"{time[0]:%Y-%m-01}", T, key).copy()
     if curtailed_twh is None:
         curtailed_twh = grid_paths(time)[2]
     hours = (time + pd.offsets.MonthBegin(1) - time).total_seconds().to_numpy() / 3600.0

@@ -36,6 +36,10 @@ class Levers:
     ban_frac: np.ndarray
     exit_rate: np.ndarray  # [1/month] for ban / site / market-access displacement; nan = none
     reloc_share: np.ndarray
+    # which rule set a cell's relocate share: 0 ban / none, 1 site regulation
+    # (site_relocate_share), 2 market access (market_access_relocate_share); the step
+    # takes per-run values of the last two from the parameters
+    reloc_kind: np.ndarray
     ug_share: np.ndarray
     exempt_mode: np.ndarray  # 0 none, 1 curtailed, 2 clean
     exempt_leak: np.ndarray
@@ -91,6 +95,7 @@ def compile_policies(
         ban_frac=np.zeros((T, R)),
         exit_rate=np.full((T, R), np.nan),
         reloc_share=np.ones((T, R)),
+        reloc_kind=np.zeros((T, R), dtype=np.int8),
         ug_share=np.zeros((T, R)),
         exempt_mode=np.zeros((T, R), dtype=np.int8),
         exempt_leak=np.zeros((T, R)),
@@ -166,4 +171,6 @@ def compile_policies(
         np.isfinite(lv.min_eff_max_j_per_th), market_access_relocate_share, site_relocate_share
     )
     lv.reloc_share = np.where(no_ban, share, lv.reloc_share)
+    kind = np.where(np.isfinite(lv.min_eff_max_j_per_th), 2, 1).astype(np.int8)
+    lv.reloc_kind = np.where(no_ban, kind, 0).astype(np.int8)
     return lv

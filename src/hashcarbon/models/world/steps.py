@@ -52,6 +52,11 @@ __all__ = [
 ]
 
 _EPS = 1e-12
+#: Least headroom a region needs to take new or relocated machines [GW] (1 W).  Below it
+#: the headroom is rounding: a cap filled exactly (seasonal moves fill to the cap) leaves
+#: +-1e-13 GW, and a region with such a remnant would take every new machine when it is
+#: the only open one, a switch decided by the order of floating-point sums.
+HEADROOM_MIN_GW = 1e-9
 
 
 def col(value, ndim: int):
@@ -63,8 +68,28 @@ def col(value, ndim: int):
 
 
 def gw(x: np.ndarray, g_per: np.ndarray) -> np.ndarray:
-    r"""Power of a capacity array: :math:`\sum_a x_{\dots a}\, g_a` [GW] for ``x`` in EH/s."""
+    r"""Power of a capacity array: :math:`\sum_a x_{\dots a}\, g_a` [GW] for ``x`` in EH/s.
+
+    ``g_per`` is (A,) or, with a per-run ``pue``, (N, A) [GW per EH/s]; ``x`` is
+    (N, R, A).
+    """
+    if g_per.ndim == 2:
+        # stacked matmul: bitwise the same sums as ``x[n] @ g_per[n]`` of a scalar run
+        return np.matmul(x, g_per[:, :, None])[..., 0]
     return x @ g_per
+
+
+def ring_index(t: int, delay):
+    """Slot ``t mod L`` of the underground pipeline: an int, or (N,) ints for per-run
+    delays ``L`` (``underground_delay_months``)."""
+    return t % delay
+
+
+def ring_take(ug: np.ndarray, slot) -> np.ndarray:
+    """The (N, A) row ``slot`` of each run of ``ug`` (N, L, A); ``slot`` int or (N,)."""
+    if np.ndim(slot) == 0:
+        return ug[:, slot, :]
+    return ug[np.arange(ug.shape[0]), slot, :]
 
 
 def outflow(stock, delay_months):
@@ -173,14 +198,17 @@ def allowed_power(inst_gw, base_cap_t, policy_cap_t, ban_t, mode_t, curt_gw_t, l
     :mod:`hashcarbon.models.world.policies`.
     """
     N = inst_gw.shape[0]
-    pol_cap = np.minimum(base_cap_t, policy_cap_t)
+    # (R,) rows, or (N, R) with a per-run curtailed_access_share
+    base = np.atleast_2d(base_cap_t)
+    curt = np.atleast_2d(curt_gw_t)
+    pol_cap = np.minimum(base, policy_cap_t[None, :])
     b = ban_t
-    ex_gw = np.where(mode_t == 1, curt_gw_t, 0.0)[None, :] * np.ones((N, 1))
+    ex_gw = np.where(mode_t[None, :] == 1, curt, 0.0) * np.ones((N, 1))
     ex_gw = np.where((mode_t == 2)[None, :], sust_share[None, :] * inst_gw, ex_gw)
     ex_allow = ex_gw * (1.0 + leak_t)[None, :]
     with np.errstate(invalid="ignore"):
-        keep = np.where(b < 1.0, pol_cap * (1.0 - b), 0.0)  # (R,); inf stays inf
-    return keep[None, :] + b[None, :] * np.minimum(pol_cap[None, :], ex_allow), ex_gw
+        keep = np.where(b[None, :] < 1.0, pol_cap * (1.0 - b[None, :]), 0.0)  # inf stays inf
+    return keep + b[None, :] * np.minimum(pol_cap, ex_allow), ex_gw
 
 
 def site_caps(allowed, inst_gw, caps, t):
@@ -216,7 +244,8 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
               \frac{h_r}{h_r + P}
 
     with cost :math:`c_r` [USD/kWh] (electricity + carbon), headroom :math:`h_r` [GW]
-    (``inf`` for an uncapped region, whose last factor is then 1), network load
+    (``inf`` for an uncapped region, whose last factor is then 1; a region with less than
+    :data:`HEADROOM_MIN_GW` takes nothing), network load
     :math:`P` [GW] and access :math:`a_r` (0 where policy forbids).  A logit siting rule
     on relative cost with a saturating capacity term; the functional form is an
     assumption (the sources give costs and caps, not siting behaviour), ``beta``
@@ -236,7 +265,7 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     """
     c = np.asarray(cost_usd_per_kwh, dtype=float)
     acc = np.broadcast_to(np.asarray(access, dtype=float), headroom_gw.shape)
-    ok = (acc > 0) & (headroom_gw > 0)
+    ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
     cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
     cmin = np.where(np.isfinite(cmin), cmin, 1.0)
     rel = (c[None, :] - cmin) / np.maximum(cmin, 1e-6)
@@ -272,7 +301,9 @@ def site(site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_a
 
 
 # ---------------------------------------------------------------- 2. deliver
-def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug_index):
+def deliver(
+    st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug_index, ug_delay=None
+):
     r"""Arrivals of shipped machines and deliveries of new ones, each with its own constraint.
 
     .. math::
@@ -290,7 +321,10 @@ def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug
     placed by the siting weights :math:`w_{nr}` into this month's slot.  The two flows no
     longer share one installation capacity (issue 10: sharing it made July-August 2021
     too low or 2022-25 too high).  Underground machines re-enter China after a fixed
-    delay, unlimited (small scattered sites).  Units: EH/s per month.
+    delay, unlimited (small scattered sites): slot :math:`t \bmod L_n` of the pipeline,
+    :math:`L_n` = ``ug_delay`` (``underground_delay_months``, int or (N,) per run;
+    default the pipeline's length).  ``D`` and ``gw_per_ehs`` may be per run (N,).
+    Units: EH/s per month.
 
     Returns
     -------
@@ -310,10 +344,14 @@ def deliver(st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug
     flows = {"relocated_in": arr.sum(axis=(1, 2)), "delivered": placed.sum(axis=1)}
     ug = st.ug_transit
     if ug_index >= 0:
-        L = ug.shape[1]
+        L = ug.shape[1] if ug_delay is None else ug_delay
+        slot = ring_index(t, L)
         ug = ug.copy()
-        ug_arr = ug[:, t % L, :].copy()
-        ug[:, t % L, :] = 0.0
+        ug_arr = ring_take(ug, slot).copy()
+        if np.ndim(slot) == 0:
+            ug[:, slot, :] = 0.0
+        else:
+            ug[np.arange(ug.shape[0]), slot, :] = 0.0
         cap[:, ug_index, :] += ug_arr
         flows["underground_in"] = ug_arr.sum(axis=1)
     return replace(st, cap=cap, transit=transit, ug_transit=ug, backlog=backlog), flows
@@ -330,6 +368,7 @@ def seasonal_moves(cap, inst_gw, allowed, price_t, pool_idx, mobility):
     load-weighted pool price with headroom :math:`h_j` pulls
     :math:`m \min(h_j, \sum_i L_i)` from dearer donors :math:`i`, in proportion to
     their remaining load :math:`L_i`; each donor sends the same fraction of every slot.
+    A province receives pushed load only with more than :data:`HEADROOM_MIN_GW` of room.
     Units: GW, converted per slot.  :math:`m` = ``cn_seasonal_mobility`` (assumption;
     Cambridge's 2020 wet-season swing Sichuan 14.9 % -> 61.1 % of China,
     estimators.md §2.3, is the evidence for large monthly moves).
@@ -344,7 +383,7 @@ def seasonal_moves(cap, inst_gw, allowed, price_t, pool_idx, mobility):
     # push excess
     excess = np.maximum(Pp - Ap, 0.0)
     room = np.where(np.isinf(Ap), np.inf, np.maximum(Ap - Pp, 0.0))
-    recv = (room > 0) & (Ap > 0)
+    recv = (room > HEADROOM_MIN_GW) & (Ap > 0)  # 1 W: below it the room is rounding
     wload = np.where(recv, Pp + 1e-6, 0.0)
     wsum = wload.sum(axis=1, keepdims=True)
     share = np.where(wsum > 0, wload / np.where(wsum > 0, wsum, 1.0), 0.0)
@@ -431,7 +470,8 @@ def displace(cap, eff_slot, g_per, allowed, rules: DisplaceRules, strand_exit):
     order_ = np.argsort(eff_slot, kind="stable")
     c_sub = cap[:, idx, :]
     bad = bad_all[idx]
-    pw_ok = np.where(bad[None], 0.0, c_sub * g_per[None, None, :])  # GW
+    g3 = g_per[:, None, :] if g_per.ndim == 2 else g_per[None, None, :]
+    pw_ok = np.where(bad[None], 0.0, c_sub * g3)  # GW
     cum = np.cumsum(pw_ok[:, :, order_], axis=2)
     before = np.empty_like(cum)
     before[:, :, order_] = cum - pw_ok[:, :, order_]
@@ -453,13 +493,14 @@ def displace(cap, eff_slot, g_per, allowed, rules: DisplaceRules, strand_exit):
     rate = np.where(np.isnan(rate) & rules.pool[idx], 0.0, rate)  # pool: seasonal moves
     rate = np.where(np.isnan(rate), strand, rate)
     rate = np.atleast_2d(rate)  # (1 or N, |idx|)
-    reloc = np.where(np.isnan(ex), 1.0, rules.reloc_share[idx])
+    # reloc_share is (R,) or (N, R) (per-run site / market-access relocate shares)
+    reloc = np.atleast_2d(np.where(np.isnan(ex), 1.0, rules.reloc_share[..., idx]))
     ugs = np.where(np.isnan(ex), 0.0, rules.ug_share[idx])
     leave = stranded * rate[:, :, None]
     c_sub = c_sub - leave
     cap[:, idx, :] = c_sub
     runnable[:, idx, :] = np.minimum(run_sub, c_sub)
-    l_rel = leave * reloc[None, :, None]
+    l_rel = leave * reloc[:, :, None]
     l_ug = leave * ugs[None, :, None]
     l_scrap = leave - l_rel - l_ug
     rel_tot = l_rel.sum(axis=1)
@@ -471,7 +512,7 @@ def displace(cap, eff_slot, g_per, allowed, rules: DisplaceRules, strand_exit):
     return cap, runnable, rel_tot, l_ug.sum(axis=1), flows
 
 
-def relocate(transit, ug_transit, t, to_relocate, to_underground, w_rel, flows):
+def relocate(transit, ug_transit, t, to_relocate, to_underground, w_rel, flows, ug_delay=None):
     r"""Ship the leavers: abroad by the siting weights, or into China's underground pipeline.
 
     .. math:: S_{nra} \leftarrow S_{nra} + w^{rel}_{nr}\, Q^{rel}_{na},\qquad
@@ -489,7 +530,11 @@ def relocate(transit, ug_transit, t, to_relocate, to_underground, w_rel, flows):
     flows = dict(flows)
     if ug_transit.shape[1] and to_underground is not None:
         ug_transit = ug_transit.copy()
-        ug_transit[:, t % ug_transit.shape[1], :] += to_underground
+        slot = ring_index(t, ug_transit.shape[1] if ug_delay is None else ug_delay)
+        if np.ndim(slot) == 0:
+            ug_transit[:, slot, :] += to_underground
+        else:
+            ug_transit[np.arange(ug_transit.shape[0]), slot, :] += to_underground
     if to_relocate.any():
         nowhere = w_rel.sum(axis=1) == 0
         transit = transit + w_rel[:, :, None] * to_relocate[:, None, :]
@@ -518,16 +563,30 @@ def dispatch(runnable, eff_slot, pue, cost_t, revenue_t):
     run : (N, R, A) running hash rate [EH/s]
     """
     N, R, A = runnable.shape
-    unit_cost = (eff_slot[None, :] * pue * KWH_PER_THS_DAY_PER_J_PER_TH) * cost_t[:, None]
-    flat_cost = unit_cost.ravel()
-    k_ord = np.argsort(flat_cost, kind="stable")
-    c_sorted = flat_cost[k_ord]
+    if np.ndim(pue) == 0:
+        unit_cost = (eff_slot[None, :] * pue * KWH_PER_THS_DAY_PER_J_PER_TH) * cost_t[:, None]
+        flat_cost = unit_cost.ravel()
+        k_ord = np.argsort(flat_cost, kind="stable")
+        c_sorted = flat_cost[k_ord]
+    else:
+        # a per-run PUE scales every unit cost of a run alike: the merit order is that of
+        # PUE = 1, the sorted costs are each run's own (N, R*A)
+        k_ord = np.argsort(
+            ((eff_slot[None, :] * KWH_PER_THS_DAY_PER_J_PER_TH) * cost_t[:, None]).ravel(),
+            kind="stable",
+        )
+        pue = np.asarray(pue, dtype=float)
+        unit_cost = (
+            eff_slot[None, None, :] * pue[:, None, None] * KWH_PER_THS_DAY_PER_J_PER_TH
+        ) * cost_t[None, :, None]
+        c_sorted = unit_cost.reshape(N, R * A)[:, k_ord]
     ths = runnable.reshape(N, R * A)[:, k_ord] * 1e6
     cum_h = np.cumsum(ths, axis=1)
     rev = revenue_t[:, None]
     # c_sorted and cum_h are non-decreasing, so c * cum_h is too (rounding is monotone)
     # and the units that run in full are a prefix of k_full units
-    k_full = np.count_nonzero(c_sorted[None, :] * cum_h <= rev, axis=1)
+    c2 = np.atleast_2d(c_sorted)  # (1 or N, R*A)
+    k_full = np.count_nonzero(c2 * cum_h <= rev, axis=1)
     cols = np.arange(R * A)
     run_sorted = np.where(cols[None, :] < k_full[:, None], ths, 0.0)
     rows = np.flatnonzero(k_full < R * A)
@@ -535,7 +594,7 @@ def dispatch(runnable, eff_slot, pue, cost_t, revenue_t):
         km = k_full[rows]
         th_m = ths[rows, km]
         prev_m = cum_h[rows, km] - th_m
-        c_m = c_sorted[km]
+        c_m = c2[rows if c2.shape[0] > 1 else 0, km]
         rev_m = rev[rows, 0]
         part = np.clip(rev_m / c_m - prev_m, 0.0, th_m)
         run_sorted[rows, km] = np.where(prev_m * c_m < rev_m, part, 0.0)
