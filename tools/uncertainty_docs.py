@@ -60,8 +60,12 @@ def sobol_section(model: str, n: int, seed: int, executor) -> str:
     out = []
     for scen, base, output in TARGETS[model]:
         t0 = time.perf_counter()
-        a = unc.sensitivity(scen, output, baseline=base, n=n, seed=seed, executor=executor)
-        b = unc.sensitivity(scen, output, baseline=base, n=2 * n, seed=seed, executor=executor)
+        # world: parameters and structural choices at the median BTC path (a stochastic
+        # path adds noise the indices would attribute to the inputs; section 1)
+        mode = "parameters" if model == "world" else "all"
+        kw = {"baseline": base, "seed": seed, "executor": executor, "uncertainty": mode}
+        a = unc.sensitivity(scen, output, n=n, **kw)
+        b = unc.sensitivity(scen, output, n=2 * n, **kw)
         secs = time.perf_counter() - t0
         m = a.merge(b, on="input", suffixes=("", "_2n"))
         m["max_change"] = np.maximum(abs(m["S1"] - m["S1_2n"]), abs(m["ST"] - m["ST_2n"]))
@@ -70,6 +74,8 @@ def sobol_section(model: str, n: int, seed: int, executor) -> str:
         at = a.attrs
         cmd = f"hashcarbon sensitivity {scen}" + (f" --vs {base}" if base else "")
         cmd += f" --output {output} --n {n} --seed {seed}"
+        if mode != "all":
+            cmd += f" --uncertainty {mode}"
         out.append(
             f"### {output}: {target}\n\n"
             f"`{cmd}` (and `--n {2 * n}`); window {at['window']}; mean "
@@ -89,7 +95,16 @@ def compare_section(model: str, runs: int, seed: int, executor) -> str:
     secs = time.perf_counter() - t0
     tab = unc.compare_table(ds, "emissions_mt")
     tab = tab[
-        ["scenario", "vs", "delta_p5", "delta_p50", "delta_p95", "p_delta_negative", "verdict"]
+        [
+            "scenario",
+            "vs",
+            "delta_p5",
+            "delta_p50",
+            "delta_p95",
+            "p_delta_negative",
+            "verdict",
+            "n_runs",
+        ]
     ]
     summ = unc.summary_table(ds)
     summ = summ[summ["period"] == ds.attrs["window"]][
@@ -105,8 +120,11 @@ def compare_section(model: str, runs: int, seed: int, executor) -> str:
     ]
     cmd = f"hashcarbon compare {' '.join(SCENARIOS[model])} --uncertainty all --runs {runs} "
     cmd += f"--seed {seed}"
+    hm = ds.attrs.get("history_matching", "")
     return (
-        f"`{cmd}` ({secs:.1f} s); cumulative over {ds.attrs['window']}.\n\n"
+        f"`{cmd}` ({secs:.1f} s); cumulative over {ds.attrs['window']}"
+        + (f"; history matching: {hm}" if hm else "")
+        + ".\n\n"
         + _md(summ, "{:.1f}")
         + "\nDifferences Δ = scenario − vs [Mt CO2], run by run:\n\n"
         + _md(tab, "{:.2f}")

@@ -94,6 +94,15 @@ def country_shares(sim: Simulation, run: int = 0) -> pd.DataFrame:
 def _observed_map() -> pd.DataFrame:
     from hashcarbon import data
 
+    return _observed_map_cached(data.table_token("mining_map")).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _observed_map_cached(token: tuple) -> pd.DataFrame:
+    """The Cambridge map as month x country shares, cached per table version (history
+    matching asks for it once per call of the model)."""
+    from hashcarbon import data
+
     mm = data.mining_map()
     wide = mm.pivot_table(index="date", columns="country", values="share", aggfunc="sum")
     return wide.reindex(columns=list(MAP_COUNTRIES)).fillna(0.0)
