@@ -45,8 +45,15 @@ def joint_ensemble(scenarios, runs, uncertainty, seed, workers, scheduler, out):
     finally:
         ex.close()
     if "history_matching" in ds.attrs:
+        kept = int(ds["behavioural"].sum()) if "behavioural" in ds else runs
+        rough = (
+            "; fewer than 100 kept runs: P5/P95 are rough (about 15 % of runs are kept; "
+            "use --runs 1024)"
+            if kept < 100
+            else ""
+        )
         typer.echo(
-            f"history matching: {ds.attrs['history_matching']}; the tables use these runs",
+            f"history matching: {ds.attrs['history_matching']}; the tables use these runs" + rough,
             err=True,
         )
     if out is not None and out.endswith((".nc", ".json")):
