@@ -1019,29 +1019,31 @@ class WorldAdapter(Adapter):
         alike.  The threshold is the one of the priors' hindcast profile
         (:data:`hashcarbon.models.world.calibration.PROFILE_TOLERANCE`).
         """
+        j = self._objective(ds)
+        return np.nan_to_num(j, nan=np.inf) <= (1.0 + self.tolerance) * self._j_default(scenario)
+
+    def _objective(self, ds) -> np.ndarray:
+        """The fit objective ``J`` of every run of ``ds`` over 2016 to :attr:`history_end`
+        (:func:`hashcarbon.models.world.calibration.objective_from_hash`), shape (N,)."""
         from hashcarbon.models import world
         from hashcarbon.models.world import calibration
 
-        hist = world.history()
         if "hashrate_region_ehs" in ds:  # world.run_totals(regional_hash_until=...)
             h = ds["hashrate_region_ehs"].rename(time_regional="time")
         else:  # a world.run Dataset
             h = ds["hashrate_ehs"].sel(time=slice(None, self.history_end))
-        arr = h.transpose("time", "run", "region").values
-        j = calibration.objective_from_hash(
+        return calibration.objective_from_hash(
             pd.DatetimeIndex(h["time"].values),
-            arr,
-            hist,
+            h.transpose("time", "run", "region").values,
+            world.history(),
             self.history_end,
             tuple(str(r) for r in ds["region"].values),
         )
-        return np.nan_to_num(j, nan=np.inf) <= (1.0 + self.tolerance) * self._j_default(scenario)
 
     @functools.lru_cache(maxsize=32)  # noqa: B019 - a few scenarios per process
     def _j_default(self, scenario: str) -> float:
         """``J`` of the default parameters in ``scenario`` (see :meth:`behavioural`)."""
         from hashcarbon.models import world
-        from hashcarbon.models.world import calibration
 
         ds = world.run_totals(
             scenario,
@@ -1049,16 +1051,7 @@ class WorldAdapter(Adapter):
             end=self.history_end,
             regional_hash_until=self.history_end,
         )
-        h = ds["hashrate_region_ehs"].rename(time_regional="time")
-        return float(
-            calibration.objective_from_hash(
-                pd.DatetimeIndex(h["time"].values),
-                h.transpose("time", "run", "region").values,
-                world.history(),
-                self.history_end,
-                tuple(str(r) for r in ds["region"].values),
-            )[0]
-        )
+        return float(self._objective(ds)[0])
 
 
 def _world_price(scen, path: str | None, stochastic: bool):
