@@ -811,6 +811,16 @@ class WorldAdapter(Adapter):
     window = ("2021-01", "2030-12")
     years = tuple(range(2021, 2031))
     switches = ("use_measured_caps", "use_resource_caps", "use_policy_caps")
+    #: Structural choices the model takes per run (``per_run`` rows of the parameter
+    #: table, sampled as discrete choices; no extra model call): name -> (choices, source)
+    run_choices: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "marginal_accounting": (
+            ("0", "1"),
+            "emission accounting: 0 grid average, 1 marginal (mining on reachable "
+            "curtailed hydro at curtailed_intensity_g_per_kwh; estimate --accounting, "
+            "china_policy.md §3.4)",
+        ),
+    }
     #: History matching (:meth:`behavioural`): on by default; set False on an instance
     #: to keep every run.
     history_match = True
@@ -902,7 +912,8 @@ class WorldAdapter(Adapter):
                     }
                 )
             table = pd.DataFrame(rows)
-        table = table[~table["name"].isin(self.switches)]
+        per_run_choices = {k: v for k, v in self.run_choices.items() if k in set(table["name"])}
+        table = table[~table["name"].isin(self.switches + tuple(per_run_choices))]
         structural = [
             {
                 "name": s,
@@ -913,6 +924,17 @@ class WorldAdapter(Adapter):
                 "source": "which cap kinds apply (docs/world.md, capacity limits)",
             }
             for s in self.switches
+        ]
+        structural += [
+            {
+                "name": name,
+                "unit": "-",
+                "default": choices[0],
+                "distribution": "choice:" + "|".join(choices),
+                "status": "assumption",
+                "source": source,
+            }
+            for name, (choices, source) in per_run_choices.items()
         ]
         structural.append(
             {

@@ -38,6 +38,7 @@ from hashcarbon.models.world.inputs import History, load_history, region_codes, 
 from hashcarbon.models.world.model import Simulation, simulate, simulate_totals
 from hashcarbon.models.world.params import DEFAULTS, check_parameters, resolve
 from hashcarbon.scenario import Scenario, builtin_names, load_scenario
+from hashcarbon.vocabulary import GRID_ACCOUNTINGS
 
 __all__ = [
     "DEFAULTS",
@@ -177,6 +178,7 @@ def run(
     factors: str = "ccaf",
     projection: str = "hold",
     engine: str | None = None,
+    accounting: str | None = None,
 ) -> xr.Dataset:
     """Simulate a scenario; results by month, region and run.
 
@@ -197,9 +199,18 @@ def run(
         Overrides of :data:`DEFAULTS` (the rows of ``models/world/parameters.csv``) on
         top of the scenario's ``[parameters]``.  A ``per_run`` parameter may be an array
         of ``n_runs`` values, one per run (joint sampling by an uncertainty analysis).
+    factors : {"ccaf", "ipcc"}, default "ccaf"
+        Emission factors of the grid intensities, as ``estimate --factors``.
+    projection : {"hold", "linear_trend", "iea_world_relative"}, default "hold"
+        Grid-intensity projection after the data (:func:`hashcarbon.grid.project_intensity`).
     engine : {"fast", "reference"}, optional
         The compiled kernel (:mod:`hashcarbon.models.world.fast`) or the numpy stepper it
         is checked against; default ``HASHCARBON_WORLD_ENGINE`` or ``fast``.
+    accounting : {"average", "marginal"}, optional
+        As ``estimate --accounting``: sets the parameter ``marginal_accounting`` (0 / 1;
+        mining on reachable curtailed hydro at ``curtailed_intensity_g_per_kwh``, see
+        :func:`hashcarbon.models.world.steps.outputs`).  Default: the parameter's value
+        (0, grid average, unless the scenario or ``parameters`` set it).
 
     Returns
     -------
@@ -210,14 +221,16 @@ def run(
         (``time x run``); provenance in ``attrs``.
     """
     scen, n_runs, seed, params, s, e, grid = _setup(
-        scenario, start, end, n_runs, seed, parameters, factors, projection
+        scenario, start, end, n_runs, seed, parameters, factors, projection, accounting
     )
     hist = history()
     sim = simulate(
         hist, scen, n_runs=n_runs, seed=seed, params=params, grid=grid, engine_name=engine
     )
     ds = _to_dataset(sim, scen, params, seed, n_runs, s, e, hist)
-    ds.attrs.update(factors=factors, grid_projection=projection, accounting="average")
+    ds.attrs.update(
+        factors=factors, grid_projection=projection, accounting=_accounting_attr(params)
+    )
     return ds
 
 
@@ -232,6 +245,7 @@ def run_totals(
     projection: str = "hold",
     engine: str | None = None,
     regional_hash_until=None,
+    accounting: str | None = None,
 ) -> xr.Dataset:
     """:func:`run` reduced to world monthly totals, dims ``time x run``.
 
@@ -248,7 +262,7 @@ def run_totals(
     :func:`run`'s stored values (rtol 1e-6).
     """
     scen, n_runs, seed, params, s, e, grid = _setup(
-        scenario, start, end, n_runs, seed, parameters, factors, projection
+        scenario, start, end, n_runs, seed, parameters, factors, projection, accounting
     )
     hist = history()
     hm = _month(regional_hash_until, "regional_hash_until") if regional_hash_until else None
@@ -298,13 +312,31 @@ def run_totals(
         n_runs=n_runs,
         factors=factors,
         grid_projection=projection,
+        accounting=_accounting_attr(params),
         last_history_month=f"{tot.last_history:%Y-%m}",
     )
     return ds
 
 
-def _setup(scenario, start, end, n_runs, seed, parameters, factors, projection):
+def _accounting_attr(params: dict) -> str:
+    """``accounting`` of a result's provenance: average, marginal, or per run."""
+    m = np.asarray(params["marginal_accounting"], dtype=float) > 0.5
+    if m.all():
+        return "marginal"
+    return "average" if not m.any() else "per run (parameter marginal_accounting)"
+
+
+def _setup(scenario, start, end, n_runs, seed, parameters, factors, projection, accounting=None):
     """Validated inputs of :func:`run` and :func:`run_totals` (one-line errors)."""
+    if accounting is not None:
+        if accounting not in GRID_ACCOUNTINGS:
+            raise InputError(
+                f"accounting: expected one of {', '.join(GRID_ACCOUNTINGS)}, got {accounting!r}"
+            )
+        parameters = {
+            **(parameters or {}),
+            "marginal_accounting": float(accounting == "marginal"),
+        }
     scen = load_scenario(scenario)
     n_runs, seed = _check_runs(n_runs, seed)
     s = _month(start if start is not None else scen.scenario.start, "start")

@@ -79,6 +79,8 @@ PER_RUN = (
     "supply_adjust_months",
     "supply_growth_max_per_month",
     "shortage_growth_max_per_month",
+    "marginal_accounting",
+    "curtailed_intensity_g_per_kwh",
 )
 
 
@@ -247,6 +249,8 @@ def kernel(
         sup_adjust = prm[18, n]
         sup_growth = prm[19, n]
         short_growth = prm[20, n]
+        marginal = prm[21, n] > 0.5
+        curt_int = prm[22, n]
         cap = np.zeros((R, A))
         transit = np.zeros((R, A))
         ug = np.zeros((l_max, A))
@@ -624,8 +628,17 @@ def kernel(
                 e = p * hours[t] * 1e-3
                 nom = min(p, ex_gw[r]) if ban[t, r] > 0 else 0.0
                 xs = nom / max(p, _EPS) if p > 0 else 0.0
-                inten = (1 - xs) * intensity[t, r] + xs * ex_int
-                su = (1 - xs) * sust_share[t, r] + xs
+                g_int = intensity[t, r]
+                g_su = sust_share[t, r]
+                if marginal:  # steps.outputs: curtailed hydro left after the exempt load
+                    rest = p - nom
+                    fc = 0.0
+                    if rest > 0:
+                        fc = min(1.0, max(acc * curt[t, r] - nom, 0.0) / max(rest, _EPS))
+                    g_int = (1 - fc) * g_int + fc * curt_int
+                    g_su = (1 - fc) * g_su + fc
+                inten = (1 - xs) * g_int + xs * ex_int
+                su = (1 - xs) * g_su + xs
                 em = e * inten * 1e-3
                 se = e * su
                 if full:

@@ -591,6 +591,9 @@ def step_month(st: State, t: int, inp: Inputs):
         inp.sust_share[t],
         P["exempt_intensity_g_per_kwh"],
         scale,
+        curt_gw_t,
+        P["marginal_accounting"],
+        P["curtailed_intensity_g_per_kwh"],
     )
     out = {"hash": run.sum(axis=2), "inst": cap.sum(axis=2), "power": p_run}
     out.update(energy=e_twh, emis=emis, sust=sust)

@@ -629,18 +629,45 @@ def basket_scale(run, eff_slot, basket_eff_j_per_th):
 
 
 def outputs(
-    run, g_per, hours_t, ban_t, ex_gw, intensity_t, sust_share, exempt_intensity, scale=None
+    run,
+    g_per,
+    hours_t,
+    ban_t,
+    ex_gw,
+    intensity_t,
+    sust_share,
+    exempt_intensity,
+    scale=None,
+    curt_gw_t=None,
+    marginal=0.0,
+    curtailed_intensity=0.0,
 ):
     r"""Power, energy, emissions and sustainable energy of the running machines.
 
     .. math:: P_{nr} = s_n \sum_a \text{run}_{nra} g_a,\quad E_{nr} = P_{nr} h_t 10^{-3},
-              \quad \text{CO2}_{nr} = E_{nr}\,[(1-x_{nr}) I_{rt} + x_{nr} I^{ex}]\,10^{-3}
+              \quad \text{CO2}_{nr} = E_{nr}\,\big[(1-x_{nr}) I^{acc}_{nr} + x_{nr}
+              I^{ex}\big]\,10^{-3}
 
     with :math:`s_n` = ``scale`` (:func:`basket_scale`; 1 when ``None``: the
     hash-weighted vintage fleet)
     with :math:`x_{nr} = \min(P_{nr}, X_{nr}) / P_{nr}` the exempt share of a banned
     region's load, :math:`I^{ex}` = ``exempt_intensity_g_per_kwh`` (CCAF's hydro
-    lifecycle factor, estimators.md §2.4).  Units: GW, TWh, Mt CO2e.
+    lifecycle factor, estimators.md §2.4).
+
+    Accounting of the non-exempt load (``marginal_accounting`` :math:`m`, 0 or 1 per run):
+    grid average :math:`I^{acc}_{nr} = I_{rt}` (:math:`m = 0`; ``estimate --accounting
+    average``), or marginal (:math:`m = 1`): the curtailed hydro miners can reach,
+    :math:`C_{nr}` = ``curt_gw_t`` (after ``curtailed_access_share``), less what the
+    exempt load uses first, supplies the fraction
+
+    .. math:: f_{nr} = \min\Big(1,\ \frac{\max(C_{nr} - x_{nr} P_{nr},\,0)}
+              {(1 - x_{nr}) P_{nr}}\Big),\qquad
+              I^{acc}_{nr} = (1 - f_{nr}) I_{rt} + f_{nr} I^{curt}
+
+    at :math:`I^{curt}` = ``curtailed_intensity_g_per_kwh`` (~0: spilled water, china_policy.md
+    §3.4), the formula of :func:`hashcarbon.pipeline.region_intensity_g_per_kwh`
+    (``accounting="marginal"``) with the world's own load and reachable curtailment.  The
+    sustainable share counts that fraction as sustainable.  Units: GW, TWh, Mt CO2e.
     """
     p_run = gw(run, g_per)
     if scale is not None:
@@ -648,8 +675,18 @@ def outputs(
     e_twh = p_run * hours_t * 1e-3
     exempt_gw_nom = np.where(ban_t[None, :] > 0, np.minimum(p_run, ex_gw), 0.0)
     exempt_share = np.where(p_run > 0, exempt_gw_nom / np.maximum(p_run, _EPS), 0.0)
-    inten = (1 - exempt_share) * intensity_t[None, :] + exempt_share * col(exempt_intensity, 2)
-    sust = (1 - exempt_share) * sust_share[None, :] + exempt_share
+    grid_int = intensity_t[None, :]
+    grid_sust = sust_share[None, :]
+    m = np.asarray(marginal, dtype=float)
+    if curt_gw_t is not None and np.any(m > 0.5):
+        left = np.maximum(np.atleast_2d(curt_gw_t) - exempt_gw_nom, 0.0)
+        rest = p_run - exempt_gw_nom
+        f = np.where(rest > 0, np.minimum(1.0, left / np.maximum(rest, _EPS)), 0.0)
+        f = f * col(m > 0.5, 2)
+        grid_int = (1 - f) * grid_int + f * col(curtailed_intensity, 2)
+        grid_sust = (1 - f) * grid_sust + f
+    inten = (1 - exempt_share) * grid_int + exempt_share * col(exempt_intensity, 2)
+    sust = (1 - exempt_share) * grid_sust + exempt_share
     return p_run, e_twh, e_twh * inten * 1e-3, e_twh * sust
 
 
