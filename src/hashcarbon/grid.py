@@ -316,16 +316,26 @@ def _resolve_regions(
     requested, known_names: pd.Series, known_codes: pd.Series, what: str
 ) -> list[str]:
     """Map names or codes to canonical names; one-line InputError for unknown ones."""
-    names = list(dict.fromkeys(known_names))
+    # one row per distinct (name, code) pair, in order of first appearance: the tables
+    # have a row per name and year, and iterating them row by row (Arrow-backed strings)
+    # cost seconds per call
+    pairs = pd.DataFrame(
+        {
+            "name": np.asarray(known_names, dtype=object),
+            "code": np.asarray(known_codes, dtype=object),
+        }
+    ).drop_duplicates()
+    names = list(dict.fromkeys(pairs["name"]))
+    name_set = set(names)
     by_code = {}
-    for n, c in zip(known_names, known_codes, strict=True):
+    for n, c in zip(pairs["name"], pairs["code"], strict=True):
         if isinstance(c, str) and c:
             by_code.setdefault(c.upper(), n)
     by_lower = {n.lower(): n for n in names}
     out = []
     for r in requested:
         key = str(r)
-        if key in names:
+        if key in name_set:
             out.append(key)
         elif key.lower() in by_lower:
             out.append(by_lower[key.lower()])

@@ -102,6 +102,7 @@ def region_table() -> RegionTable:
 GRID_DEFAULTS = {"factor_set": "ccaf", "projection": "hold"}
 
 
+@functools.cache
 def _sustainable_history(code: str) -> pd.Series:
     """Sustainable share of a registry region's grid by data year [-] (hashcarbon.grid)."""
     from hashcarbon import grid, pipeline, vocabulary
@@ -144,6 +145,17 @@ def _grid_paths_cached(codes: tuple, first: str, n: int, factor_set: str, projec
         full = hist.reindex(range(int(hist.index.min()), int(hist.index.max()) + 1)).ffill()
         yy = np.clip(years, full.index.min(), full.index.max())  # held outside the data
         sust[:, j] = full.loc[yy].to_numpy()
+    curt_twh, price = _curtailment_and_price(codes, first, n)
+    return intensity, sust, curt_twh, price
+
+
+@functools.cache
+def _curtailment_and_price(codes: tuple, first: str, n: int):
+    """Curtailed TWh and electricity price (T, R): the same for every factor set and
+    projection, so computed once per time axis."""
+    from hashcarbon import pipeline
+
+    time = pd.date_range(first, periods=n, freq="MS")
     curt_twh = pipeline.region_curtailed_twh(list(codes), time)
     # prices on an axis that reaches the table's rows (2014-2035 at least), then the months
     # asked: a short axis before the first row would otherwise get no price to hold
@@ -156,7 +168,9 @@ def _grid_paths_cached(codes: tuple, first: str, n: int, factor_set: str, projec
         price = pipeline.region_price_usd_per_kwh(list(codes), wide)[wide.get_indexer(time)]
     if not np.isfinite(price).all() or (price <= 0).any():
         raise DataError("electricity_prices: a world-model region has no positive price")
-    return intensity, sust, curt_twh, price
+    for a in (curt_twh, price):
+        a.setflags(write=False)
+    return curt_twh, price
 
 
 def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str = "hold"):
