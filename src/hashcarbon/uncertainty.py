@@ -791,9 +791,10 @@ class WorldAdapter(Adapter):
     exists (:meth:`vectorised` is False) no parameter is ``per_run``: each distinct
     parameter set is one call, and the priors are ``triangular(low, default, high)`` over
     :data:`hashcarbon.models.world.DEFAULTS` (what the table states).  Structural
-    choices: the cap kinds that apply (``use_*_caps``), the price-path model and, where
+    choices: the cap kinds that apply (``use_*_caps``) and the accounting
+    (``marginal_accounting``), per run in the model; the price-path model and, where
     :func:`~hashcarbon.models.world.run` takes them, the factor set (``factors``) and the
-    intensity projection (``projection``).
+    intensity projection (``projection``), one value per call (up to 12 calls per chunk).
 
     Price: ``--uncertainty price`` (or ``all``) keeps the scenario's stochastic BTC price
     path; otherwise the path is the median of that process (``trend`` at drift

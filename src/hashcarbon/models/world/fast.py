@@ -216,19 +216,21 @@ def kernel(
     out_tot,
     hash_reg,
     flows,
+    cap_var,
 ):
     """All months of every run; see the module docstring.  Writes ``out_full`` (6, T, N, R)
     float32 when ``full`` else ``out_tot`` (6, T, N) and, for the first
     ``hash_reg.shape[0]`` months, the running hash rate by region ``hash_reg`` (T_r, N, R)
     float32; and ``flows`` (13, T, N)."""
     N = revenue.shape[1]
-    R = base_cap.shape[1]
+    R = base_cap.shape[2]  # (V, T, R): one array per combination of cap kinds
     A = eff_t.shape[1]
     K = pool_idx.shape[0]
     S = sc_share.shape[0]
     KWH = KWH_PER_THS_DAY_PER_J_PER_TH
     for n in numba.prange(N):
         pue = prm[0, n]
+        cv = cap_var[n]  # the run's cap kinds
         D = max(np.floor(prm[1, n]), 1.0)
         L = int(max(np.round(prm[2, n]), 1.0))
         acc = prm[3, n]
@@ -364,10 +366,10 @@ def kernel(
                 net_gw += x
             # 2. power allowed by policy and caps
             for r in range(R):
-                bc = base_cap[t, r]
-                cu = acc * curt[t, r]
+                bc = base_cap[cv, t, r]
+                cu = acc * curt[cv, t, r]
                 if np.isfinite(bc):
-                    bc = bc - (1.0 - acc) * curt[t, r]
+                    bc = bc - (1.0 - acc) * curt[cv, t, r]
                 pol = min(bc, policy_cap[t, r])
                 b = ban[t, r]
                 e = cu if mode[t, r] == 1 else 0.0
@@ -634,7 +636,7 @@ def kernel(
                     rest = p - nom
                     fc = 0.0
                     if rest > 0:
-                        fc = min(1.0, max(acc * curt[t, r] - nom, 0.0) / max(rest, _EPS))
+                        fc = min(1.0, max(acc * curt[cv, t, r] - nom, 0.0) / max(rest, _EPS))
                     g_int = (1 - fc) * g_int + fc * curt_int
                     g_su = (1 - fc) * g_su + fc
                 inten = (1 - xs) * g_int + xs * ex_int
@@ -833,7 +835,13 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
     N = int(n_runs)
     if not 0 < N <= inp.revenue.shape[1]:  # the kernel does not check bounds
         raise ValueError(f"n_runs: expected 1..{inp.revenue.shape[1]}, got {N}")
-    T, R = inp.base_cap.shape
+    T, R = inp.base_cap.shape[-2:]
+    if inp.cap_variant is None:  # every run has the same cap kinds: one variant
+        base_cap, curt_gw = inp.base_cap[None], inp.curt_gw[None]
+        cap_var = np.zeros(N, dtype=np.int64)
+    else:
+        base_cap, curt_gw = inp.base_cap, inp.curt_gw
+        cap_var = np.ascontiguousarray(inp.cap_variant[:N], dtype=np.int64)
     prm = np.empty((len(PER_RUN), N))
     for i, name in enumerate(PER_RUN):
         prm[i] = np.broadcast_to(np.asarray(P[name], dtype=float), (N,))
@@ -886,8 +894,8 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         _c(inp.intensity, float),
         _c(inp.cost, float),
         _c(inp.site_cost, float),
-        _c(inp.base_cap, float),
-        _c(inp.curt_gw, float),
+        _c(base_cap, float),
+        _c(curt_gw, float),
         _c(inp.revenue[:, :N], float),
         _c(inp.in_shortage, np.bool_),
         _c(inp.sust_share, float),
@@ -924,6 +932,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         tot,
         hash_reg,
         flows,
+        cap_var,
     )
     if t_reg:
         return tot, flows, hash_reg

@@ -156,6 +156,9 @@ class Inputs:
     site_cost: np.ndarray  # trailing mean of cost
     base_cap: np.ndarray  # GW, inf = uncapped; before the curtailed_access_share
     curt_gw: np.ndarray  # GW curtailed hydro; before the curtailed_access_share
+    # per-run cap kinds: base_cap and curt_gw are (V, T, R) and run n uses variant
+    # cap_variant[n]; None when every run has the same cap kinds ((T, R) arrays)
+    cap_variant: np.ndarray | None
     revenue: np.ndarray  # (T, N) USD/day
     h0_ehs: float  # hash rate of Jan 2014
     in_shortage: np.ndarray  # (T,) bool
@@ -311,14 +314,9 @@ def prepare(
     site_cost = (csum[np.arange(len(time)) + 1] - csum[np.arange(len(time)) + 1 - lag]) / lag[
         :, None
     ]
-    use = {
-        "measured_load": P["use_measured_caps"] > 0.5,
-        "resource": P["use_resource_caps"] > 0.5,
-        "policy": P["use_policy_caps"] > 0.5,
-    }
     # only part of the curtailed hydro is reachable by miners (grid and site
     # constraints): curtailed_access_share is applied in the step (access_caps), per run
-    base_cap, curt_gw = base_caps_gw(time, use, curt_twh)
+    base_cap, curt_gw, cap_variant = cap_variants(time, P, curt_twh)
     btc, subsidy, fees, last = _price_paths(hist, scen, time, n_runs, seed)
     revenue = (subsidy + fees)[:, None] * btc  # (T, N) USD/day
     # efficiency of purchases, including the A months before 2014 for the initial fleet
@@ -342,6 +340,7 @@ def prepare(
         site_cost=site_cost,
         base_cap=base_cap,
         curt_gw=curt_gw,
+        cap_variant=cap_variant,
         revenue=revenue,
         h0_ehs=h0,
         in_shortage=np.asarray((time >= short[0]) & (time < short[1])),
@@ -362,6 +361,42 @@ def prepare(
     return inp, btc, last
 
 
+CAP_SWITCHES = (
+    ("measured_load", "use_measured_caps"),
+    ("resource", "use_resource_caps"),
+    ("policy", "use_policy_caps"),
+)
+
+
+def cap_variants(time: pd.DatetimeIndex, P: dict, curt_twh: np.ndarray):
+    """Caps and curtailed-hydro power [GW] of the cap kinds that apply
+    (:func:`~hashcarbon.models.world.inputs.base_caps_gw`), per run when the switches
+    ``use_*_caps`` are per-run arrays.
+
+    Returns ``(base_cap, curt_gw, None)`` with (T, R) arrays when every run has the same
+    cap kinds, else ``(base_cap, curt_gw, variant)``: (V, T, R) arrays, one per distinct
+    combination in order of first appearance, and ``variant`` (N,) int64 indices.
+    """
+    flags = [np.asarray(P[name], dtype=float) > 0.5 for _, name in CAP_SWITCHES]
+    if all(f.ndim == 0 for f in flags):
+        use = {kind: bool(f) for (kind, _), f in zip(CAP_SWITCHES, flags, strict=True)}
+        base, curt = base_caps_gw(time, use, curt_twh)
+        return base, curt, None
+    n = max(f.size for f in flags)
+    combos = np.stack([np.broadcast_to(f, (n,)) for f in flags], axis=1)  # (N, 3)
+    keys: dict[tuple, int] = {}
+    variant = np.empty(n, dtype=np.int64)
+    for i, row in enumerate(map(tuple, combos)):
+        variant[i] = keys.setdefault(row, len(keys))
+    pairs = [
+        base_caps_gw(
+            time, {k: bool(v) for (k, _), v in zip(CAP_SWITCHES, key, strict=True)}, curt_twh
+        )
+        for key in keys
+    ]
+    return np.stack([b for b, _ in pairs]), np.stack([c for _, c in pairs]), variant
+
+
 def _first(v):
     """A scalar parameter, or the first run's value of a per-run array."""
     return float(v[0]) if isinstance(v, np.ndarray) else v
@@ -372,16 +407,19 @@ def access_caps(base_cap_t, curt_gw_t, acc):
 
     .. math:: C'_{r} = C_r - (1 - s) X_r \ (C_r\ \text{finite}),\qquad X'_r = s X_r
 
-    with :math:`s` = ``curtailed_access_share`` (scalar: (R,) rows; per run (N,): (N, R)).
+    with :math:`s` = ``curtailed_access_share``.  ``base_cap_t`` and ``curt_gw_t`` are
+    (R,) rows, or (N, R) with per-run cap kinds; with a scalar ``s`` and (R,) rows the
+    result is (R,) rows, else (N, R).
     """
     if isinstance(acc, np.ndarray):
         a = acc[:, None]
-        base = np.where(
-            np.isfinite(base_cap_t)[None, :], base_cap_t - (1.0 - a) * curt_gw_t, base_cap_t
-        )
-        return base, a * curt_gw_t[None, :]
-    base = np.where(np.isfinite(base_cap_t), base_cap_t - (1.0 - acc) * curt_gw_t, base_cap_t)
-    return base, acc * curt_gw_t
+        if np.ndim(curt_gw_t) == 1:
+            curt_gw_t = curt_gw_t[None, :]
+            base_cap_t = base_cap_t[None, :]
+    else:
+        a = acc
+    base = np.where(np.isfinite(base_cap_t), base_cap_t - (1.0 - a) * curt_gw_t, base_cap_t)
+    return base, a * curt_gw_t
 
 
 def ug_delay_months(P: dict):
@@ -419,7 +457,10 @@ def chunk_inputs(inp: Inputs, lo: int, hi: int) -> Inputs:
     floor = inp.install_floor_gw
     if isinstance(floor, np.ndarray):
         floor = floor[lo:hi]
-    return dataclasses_replace(inp, revenue=inp.revenue[:, lo:hi], P=P, install_floor_gw=floor)
+    var = None if inp.cap_variant is None else inp.cap_variant[lo:hi]
+    return dataclasses_replace(
+        inp, revenue=inp.revenue[:, lo:hi], P=P, install_floor_gw=floor, cap_variant=var
+    )
 
 
 def initial_state(inp: Inputs, N: int) -> State:
@@ -481,9 +522,11 @@ def step_month(st: State, t: int, inp: Inputs):
         g_per = st.eff_slot[None, :] * pue[:, None] * 1e-3  # (N, A) GW per EH/s
     else:
         g_per = st.eff_slot * pue * 1e-3  # GW per EH/s by slot
-    base_cap_t, curt_gw_t = access_caps(
-        inp.base_cap[t], inp.curt_gw[t], P["curtailed_access_share"]
-    )
+    if inp.cap_variant is None:
+        base_t, curt_t = inp.base_cap[t], inp.curt_gw[t]
+    else:  # per-run cap kinds: (N, R)
+        base_t, curt_t = inp.base_cap[inp.cap_variant, t], inp.curt_gw[inp.cap_variant, t]
+    base_cap_t, curt_gw_t = access_caps(base_t, curt_t, P["curtailed_access_share"])
     inst_gw = steps.gw(st.cap, g_per)
     trans_gw = steps.gw(st.transit, g_per)
     # power allowed by policy and caps (before the state-dependent site caps)
