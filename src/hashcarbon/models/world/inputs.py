@@ -114,6 +114,21 @@ def _sustainable_history(code: str) -> pd.Series:
         return pd.Series(
             np.asarray(grid.sustainable_share(sh), dtype=float), index=sh["year"].astype(int)
         )
+    if source == "eia_state":
+        # one call over the state's data years (the loop below is the fallback for gaps)
+        from hashcarbon.data import load_table
+
+        tab = load_table("us_state_mix")
+        have = tab.loc[tab["state"] == str(key).upper(), "year"]
+        if len(have):
+            ys = years[(years >= int(have.min())) & (years <= int(have.max()))]
+            try:
+                sh = grid.us_state_shares(key, ys.tolist(), max_fallback_years=0)
+                return pd.Series(
+                    np.asarray(grid.sustainable_share(sh), dtype=float), index=ys.astype(int)
+                )
+            except Exception:  # a gap in the years: year by year below
+                pass
     vals = {}
     for y in years:
         try:
@@ -189,7 +204,13 @@ def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str
         :func:`hashcarbon.pipeline.region_price_usd_per_kwh`.
     """
     codes = region_table().codes
-    return _grid_paths_cached(codes, f"{time[0]:%Y-%m-01}", len(time), factor_set, projection)
+    # computed once on an axis from the first month to at least Dec 2035 (every horizon
+    # of the model's runs), then cut to the months asked
+    first = pd.Timestamp(time[0]).to_period("M").to_timestamp()
+    last = max(pd.Timestamp(time[-1]), pd.Timestamp("2035-12-01"))
+    n = (last.year - first.year) * 12 + last.month - first.month + 1
+    full = _grid_paths_cached(codes, f"{first:%Y-%m-01}", n, factor_set, projection)
+    return tuple(a[: len(time)] for a in full)
 
 
 #: Regions priced from their parent "United States" (the EIA industrial average) that
