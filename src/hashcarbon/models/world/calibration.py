@@ -173,13 +173,10 @@ def _objective(x, names, base: dict, hist: History, scen: Scenario) -> float:
         lo, hi = DEFAULTS[n].lo, DEFAULTS[n].hi
         p[n] = float(np.clip(v, lo, hi))
     sim = simulate(hist, scen, params=p)
-    obs = pd.Series(hist.hashrate_ehs, index=hist.time).loc["2016":"2021"]
-    mod = pd.Series(sim.hashrate_ehs[:, 0, :].sum(axis=1).astype(float), index=sim.time)
-    mod = mod.reindex(obs.index)
-    j = float(np.mean(np.abs(np.log(np.maximum(mod, 1e-9) / obs))))
-    se = share_errors(sim, "2019-09", "2021-12")["mae"]
+    # the one implementation of J (history matching and the profile use it too)
+    j = float(objective_by_run(sim, hist, "2021-12")[0])
     jf = fleet_errors(sim)["mean_abs_log_2016_2021"] if FLEET_WEIGHT else 0.0
-    return j + SHARE_WEIGHT * se + FLEET_WEIGHT * jf
+    return j + FLEET_WEIGHT * jf
 
 
 #: Search box of the global fit (differential evolution).
