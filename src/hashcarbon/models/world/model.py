@@ -170,6 +170,9 @@ class Inputs:
     basket: Basket | None  # the energy module's basket (fleet_accounting = 1), or None
     install_floor_gw: float | np.ndarray  # lowest ASIC supply [GW/month], (N,) per run
     P: dict
+    #: (R,) bool: regions under the hosting build-out limit (steps.hosting_limit), all
+    #: False when ``use_hosting_limit`` = 0
+    host_mask: np.ndarray | None = None
 
 
 def _month_index(start: str, end: str) -> pd.DatetimeIndex:
@@ -358,8 +361,21 @@ def prepare(
         ),
         basket=basket_table(time) if P["fleet_accounting"] == 1 else None,
         P=P,
+        host_mask=hosting_mask(rt, P),
     )
     return inp, btc, last
+
+
+def hosting_mask(rt: RegionTable, P: dict) -> np.ndarray:
+    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool:
+    every region outside China when ``use_hosting_limit`` = 1, none when 0.
+
+    China is left out: the sources of the build rate (docs/notes/hosting_buildout.md)
+    are sites outside China, whose provinces carry their own resource caps and whose
+    underground region re-enters small scattered sites.
+    """
+    on = P.get("use_hosting_limit", 0) > 0.5
+    return np.array([on and c != "China" for c in rt.country], dtype=bool)
 
 
 def _first(v):
@@ -497,6 +513,15 @@ def step_month(st: State, t: int, inp: Inputs):
         lv.exempt_leak[t],
         inp.sust_share[t],
     )
+    if inp.host_mask is not None and inp.host_mask.any():
+        allowed_pre_site = steps.hosting_limit(
+            allowed_pre_site,
+            inst_gw,
+            trans_gw,
+            inp.host_mask,
+            P["hosting_growth_per_month"],
+            P["hosting_floor_gw_per_month"],
+        )
     allowed = steps.site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
     # 3. siting weights (banned regions take no new machines, except up to an exemption)
     open_r = (lv.ban_frac[t] < 1.0) | (lv.exempt_mode[t] > 0)
