@@ -318,6 +318,7 @@ def prepare(
         "measured_load": P["use_measured_caps"] > 0.5,
         "resource": P["use_resource_caps"] > 0.5,
         "policy": P["use_policy_caps"] > 0.5,
+        "site_load": P["use_site_load_caps"] > 0.5,
     }
     # only part of the curtailed hydro is reachable by miners (grid and site
     # constraints): curtailed_access_share is applied in the step (access_caps), per run
@@ -361,21 +362,26 @@ def prepare(
         ),
         basket=basket_table(time) if P["fleet_accounting"] == 1 else None,
         P=P,
-        host_mask=hosting_mask(rt, P),
+        host_mask=hosting_mask(rt, P, base_cap),
     )
     return inp, btc, last
 
 
-def hosting_mask(rt: RegionTable, P: dict) -> np.ndarray:
-    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool:
-    every region outside China when ``use_hosting_limit`` = 1, none when 0.
+def hosting_mask(rt: RegionTable, P: dict, base_cap: np.ndarray | None = None) -> np.ndarray:
+    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool.
 
-    China is left out: the sources of the build rate (docs/notes/hosting_buildout.md)
-    are sites outside China, whose provinces carry their own resource caps and whose
-    underground region re-enters small scattered sites.
+    With ``use_hosting_limit`` = 1: every region outside China that no capacity row caps
+    in any month (``base_cap`` (T, R) [GW], ``inf`` = uncapped; with the default caps
+    US-GA, US-KY, US-OT and ROW), as proposal P1 of docs/notes/hosting_buildout.md puts
+    it: regions with a dated cap keep it (Kazakhstan's and Russia's measured loads
+    already carry their build rate).  China is left out: the build rates are those of
+    sites outside China.  None when ``use_hosting_limit`` = 0.
     """
     on = P.get("use_hosting_limit", 0) > 0.5
-    return np.array([on and c != "China" for c in rt.country], dtype=bool)
+    m = np.array([on and c != "China" for c in rt.country], dtype=bool)
+    if base_cap is not None:
+        m &= np.isinf(base_cap).all(axis=0)
+    return m
 
 
 def _first(v):

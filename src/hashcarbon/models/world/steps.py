@@ -222,8 +222,10 @@ def hosting_limit(allowed, inst_gw, trans_gw, mask, growth, floor_gw):
     committed at the start of the month (installed machines, idle or not, and machines
     shipped to the region), growth :math:`g` = ``hosting_growth_per_month`` [1/month],
     floor :math:`a` = ``hosting_floor_gw_per_month`` [GW/month] (lets a region with no
-    load start) and :math:`M` the regions it applies to (outside China, when
-    ``use_hosting_limit`` = 1).  Where a dated cap exists the smaller limit holds.
+    load start) and :math:`M` the regions it applies to (with ``use_hosting_limit`` = 1,
+    the regions outside China without a capacity row:
+    :func:`hashcarbon.models.world.model.hosting_mask`).  Where ``mask`` also holds a
+    capped region the smaller limit holds.
 
     Proposal P1 of docs/notes/hosting_buildout.md: 6-12 months from decision to
     energised MW in 2020-22; growth in MW of Greenidge 6.0 %/month (2020-21, U11),
