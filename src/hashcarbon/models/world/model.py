@@ -375,7 +375,7 @@ def hosting_mask(rt: RegionTable, P: dict, base_cap: np.ndarray | None = None) -
     US-GA, US-KY, US-OT and ROW), as proposal P1 of docs/notes/hosting_buildout.md puts
     it: regions with a dated cap keep it (Kazakhstan's and Russia's measured loads
     already carry their build rate).  China is left out: the build rates are those of
-    sites outside China.  None when ``use_hosting_limit`` = 0.
+    sites outside China.  No region when ``use_hosting_limit`` = 0.
     """
     on = P.get("use_hosting_limit", 0) > 0.5
     m = np.array([on and c != "China" for c in rt.country], dtype=bool)
