@@ -29,7 +29,7 @@ CODES = list(region_table().codes)
 def test_input_tables_have_source_and_status():
     cap = capacity_table()
     assert cap["source"].str.len().min() > 10
-    assert set(cap["kind"]) <= {"resource", "policy", "measured_load", "assumption"}
+    assert set(cap["kind"]) <= {"resource", "policy", "measured_load", "assumption", "site_load"}
     for p in table():
         assert p["status"] in {"stated", "inferred", "assumption", "fitted"}
         assert len(p["source"]) > 20, p["name"]

@@ -107,6 +107,7 @@ def draws(draw):
     pars["retirement_profile"] = float(draw(st.sampled_from([0, 1])))
     pars["fleet_accounting"] = float(draw(st.sampled_from([0, 1])))
     pars["use_measured_caps"] = float(draw(st.sampled_from([0, 1])))
+    pars["use_hosting_limit"] = float(draw(st.sampled_from([0, 1])))
     end = draw(st.sampled_from(["2024-12", "2029-12"]))
     return scenario, seed, pars, end
 
@@ -198,6 +199,25 @@ def test_fast_equals_reference_at_the_defaults(scenario):
     _assert_same(
         world.run(scenario, engine="fast", **kw),
         world.run(scenario, **kw | {"engine": "reference"}),
+    )
+
+
+#: the hosting build-out limit where it binds: the US regions at the listed miners' price
+#: (cheap, so they would take most new capacity) with the sourced Texas site loads
+HOSTING = {"use_hosting_limit": 1, "us_miner_price": 2, "use_site_load_caps": 1}
+
+
+@pytest.mark.parametrize("scenario", ["china-ban-2021", "no-ban"])
+def test_fast_equals_reference_with_the_hosting_limit(scenario):
+    kw = {"end": "2030-12", "n_runs": 3, "seed": 5, "parameters": HOSTING}
+    fast = world.run(scenario, engine="fast", **kw)
+    _assert_same(fast, world.run(scenario, engine="reference", **kw))
+    # and the limit binds (else this test would not test it)
+    free = world.run(scenario, engine="fast", **kw | {"parameters": {"us_miner_price": 2}})
+    us = ["US-GA", "US-KY", "US-OT"]
+    sel = {"region": us, "time": slice("2019-01", "2021-05")}
+    assert float(fast["hashrate_ehs"].sel(**sel).sum()) < 0.8 * float(
+        free["hashrate_ehs"].sel(**sel).sum()
     )
 
 

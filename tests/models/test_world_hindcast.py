@@ -128,3 +128,27 @@ def test_us_miner_price_sensitivity(report):
     late = s["us_miner_price_from_2021"]
     assert late["hashrate_mape_2022_2025"] > report["hashrate_mape"]["mape_2022_2025"] + 0.05
     assert late["china_share_2025_10"] < 0.05
+
+
+# ---------------------------------------------------------------- options not shipped
+@pytest.mark.parametrize(
+    ("option", "lost"),
+    [
+        # the hosting build-out limit (g 0.06) with the shipped parameters: 7 of 15 targets
+        ({"use_hosting_limit": 1}, {"mape": 0.156, "mape_oos": 0.162, "us": 11.6}),
+        # the sourced Texas site loads: the relocated machines lose their Texas space
+        ({"use_site_load_caps": 1}, {"mape": 0.160, "mape_oos": 0.155, "us": 8.7}),
+    ],
+)
+def test_options_not_shipped_lose_met_targets(report, option, lost):
+    """docs/world.md, round 5: each option loses targets the shipped model meets (hash
+    MAPE, out-of-sample MAPE, US Jul-Dec 2021), so neither is the default; the levels
+    reached are held here (a change that fixes them should update the docs and the
+    defaults)."""
+    r = calibration.hindcast_report(option)
+    m = r["hashrate_mape"]
+    assert m["mape_2016_2025"] >= lost["mape"] > 0.15
+    assert m["mape_2022_2025"] >= lost["mape_oos"] > 0.15
+    assert r["share_mae_2021_h2_points"]["United States"] >= lost["us"] > 7.0
+    # neither reaches the map's outside-China hash rate before the ban (90.6 EH/s)
+    assert r["hashrate_outside_china_2021_05"]["model"] < 55.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hashcarbon.errors import DataError, InputError, ParameterError
@@ -136,6 +137,7 @@ def test_every_step_documents_its_equation():
         "outputs",
         "allowed_power",
         "outflow",
+        "hosting_limit",
     ):
         doc = inspect.getdoc(getattr(steps, name))
         assert ".. math::" in doc or ":math:" in doc, name
@@ -186,6 +188,65 @@ def test_scrap_and_retire_by_hand():
     assert in_transit[0] == 2.0
     assert st2.eff_slot.tolist() == [10.0, 5.0, 30.0]
     assert st.cap[0, 0, 1] == 2.0  # the input state is unchanged (pure)
+
+
+def test_hosting_limit_by_hand():
+    inf = np.inf
+    allowed = np.array([[inf, inf, 0.5, inf], [inf, inf, 0.5, inf]])  # GW
+    inst = np.array([[1.0, 0.01, 1.0, 1.0], [1.0, 0.01, 1.0, 1.0]])
+    trans = np.array([[0.2, 0.0, 0.0, 0.0], [0.2, 0.0, 0.0, 0.0]])
+    mask = np.array([True, True, True, False])
+    g = np.array([0.06, 0.10])  # per run
+    out = steps.hosting_limit(allowed, inst, trans, mask, g, 0.005)
+    # growth on installed + in transit: 1.06 x 1.2 = 1.272; 1.10 x 1.2 = 1.32
+    assert out[0, 0] == pytest.approx(1.272)
+    assert out[1, 0] == pytest.approx(1.32)
+    # a small region grows by the floor: max(1.06 x 0.01, 0.01 + 0.005) = 0.015
+    assert out[0, 1] == pytest.approx(0.015)
+    assert out[0, 2] == 0.5  # the smaller of a dated cap and the growth limit
+    assert out[0, 3] == inf  # regions outside the mask keep their caps
+    assert allowed[0, 0] == inf  # pure
+
+
+def test_hosting_limit_scope_and_switch():
+    from hashcarbon.models.world.inputs import base_caps_gw
+
+    rt = world.region_table()
+    time = pd.date_range("2014-01-01", "2025-12-01", freq="MS")
+    cap, _ = base_caps_gw(time, {})
+    P = world.params.resolve({"use_hosting_limit": 1})
+    on = [c for c, x in zip(rt.codes, model.hosting_mask(rt, P, cap), strict=True) if x]
+    # the uncapped regions outside China; the uncapped Chinese provinces are left out
+    assert on == ["US-GA", "US-KY", "US-OT", "ROW"]
+    assert not model.hosting_mask(rt, world.params.resolve({}), cap).any()
+    # without the measured-load caps Kazakhstan and Russia are uncapped, so limited
+    off, _ = base_caps_gw(time, {"measured_load": False})
+    assert {"KZ", "RU"} <= {c for c, x in zip(rt.codes, model.hosting_mask(rt, P, off)) if x}
+
+
+def test_hosting_limit_is_off_by_default_and_binds_when_on():
+    kw = {"start": "2019-01", "end": "2022-12", "n_runs": 1}
+    off = world.run("china-ban-2021", **kw)
+    # the growth parameters do nothing while the switch is off
+    same = world.run("china-ban-2021", parameters={"hosting_growth_per_month": 0.01}, **kw)
+    np.testing.assert_array_equal(off["hashrate_ehs"].values, same["hashrate_ehs"].values)
+    on = world.run("china-ban-2021", parameters={"use_hosting_limit": 1}, **kw)
+    us_ga = {"region": "US-GA", "run": 0}
+    assert float(on["installed_ehs"].sel(**us_ga).max()) < float(
+        off["installed_ehs"].sel(**us_ga).max()
+    )
+
+
+def test_site_load_rows_are_an_option():
+    from hashcarbon.models.world.inputs import base_caps_gw
+
+    time = pd.date_range("2021-04-01", "2021-05-01", freq="MS")
+    tx = world.region_table().codes.index("US-TX")
+    shipped, _ = base_caps_gw(time, {})
+    sites, _ = base_caps_gw(time, {"site_load": True})
+    # straight line 0.02 GW (2016) -> 2.0 GW (Jan 2022) against the stated sites' 0.35 GW
+    assert shipped[0, tx] == pytest.approx(0.02 + (2.0 - 0.02) * 1917 / 2192, rel=1e-3)
+    assert sites[0, tx] == pytest.approx(0.35)
 
 
 # ---------------------------------------------------------------- guards

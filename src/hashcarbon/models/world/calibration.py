@@ -197,9 +197,14 @@ def fit_global(
     maxiter: int = 12,
     popsize: int = 8,
     seed: int = 0,
+    overrides: dict | None = None,
+    extra_bounds: dict | None = None,
 ) -> dict:
     """Global fit of :data:`FITTED` within :data:`BOUNDS` on 2014-2021 (scipy differential
-    evolution, seeded, no polishing); returns values, J and the number of evaluations."""
+    evolution, seeded, no polishing); returns values, J and the number of evaluations.
+    ``overrides``: other parameters held at these values during the fit (e.g.
+    ``{"use_hosting_limit": 1}``); ``extra_bounds``: more parameters to fit, name ->
+    (low, high) (e.g. ``{"hosting_growth_per_month": (0.04, 0.1)}``)."""
     from scipy.optimize import differential_evolution
 
     from hashcarbon.models import world
@@ -209,11 +214,12 @@ def fit_global(
     scen = scen.model_copy(
         update={"scenario": scen.scenario.model_copy(update={"end": "2021-12-01"})}
     )
-    base = resolve(scen.parameters)
-    names = list(FITTED)
+    base = resolve({**scen.parameters, **(overrides or {})})
+    extra = dict(extra_bounds or {})
+    names = list(FITTED) + list(extra)
     res = differential_evolution(
         _objective,
-        [BOUNDS[n] for n in names],
+        [BOUNDS[n] for n in FITTED] + [tuple(extra[n]) for n in extra],
         args=(names, base, hist, scen),
         maxiter=maxiter,
         popsize=popsize,

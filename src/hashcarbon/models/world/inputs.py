@@ -19,8 +19,10 @@ One table ships beside this module, every row with a status and a source:
     Dated anchor points of the power available to mining per region [GW], linearly
     interpolated and held after the last point; each row has a *kind*: ``resource``
     (dry-season limits), ``policy`` (a stated allocation), ``measured_load`` (an observed
-    load, which partly contains the answer) or ``assumption``.  Regions without rows
-    are uncapped.
+    load, which partly contains the answer), ``assumption`` or ``site_load`` (the sum of
+    the stated sites' loads in a region, extra anchor points applied only when the
+    ``use`` mapping asks for them: parameter ``use_site_load_caps``).  Regions without
+    rows are uncapped.
 
 The network history (hash rate, BTC price, subsidy and fees per day) comes from
 :func:`hashcarbon.data.network`.
@@ -49,8 +51,11 @@ __all__ = [
 ]
 
 _HERE = "hashcarbon.models.world"
-KINDS = ("resource", "policy", "measured_load", "assumption")
+KINDS = ("resource", "policy", "measured_load", "assumption", "site_load")
 STATUSES = ("stated", "inferred", "assumption")
+#: Cap kinds applied unless the ``use`` mapping says otherwise: every kind but
+#: ``site_load`` (sums of stated sites' loads, an option: ``use_site_load_caps``).
+KINDS_ON_BY_DEFAULT = {"site_load": False}
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -287,8 +292,8 @@ def _interpolated_caps(first: str, n: int, use: tuple) -> np.ndarray:
     for r, code in enumerate(rt.codes):
         rows = caps[caps["region"] == code]
         if not use_d.get("measured_load", True) and (rows["kind"] == "measured_load").any():
-            rows = rows[~rows["kind"].isin(["measured_load", "assumption"])]
-        rows = rows[rows["kind"].map(lambda k: use_d.get(k, True))]
+            rows = rows[~rows["kind"].isin(["measured_load", "assumption", "site_load"])]
+        rows = rows[rows["kind"].map(lambda k: use_d.get(k, KINDS_ON_BY_DEFAULT.get(k, True)))]
         if rows.empty:
             continue
         x = rows["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)

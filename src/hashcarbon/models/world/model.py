@@ -173,6 +173,9 @@ class Inputs:
     basket: Basket | None  # the energy module's basket (fleet_accounting = 1), or None
     install_floor_gw: float | np.ndarray  # lowest ASIC supply [GW/month], (N,) per run
     P: dict
+    #: (R,) bool: regions under the hosting build-out limit (steps.hosting_limit), all
+    #: False when ``use_hosting_limit`` = 0
+    host_mask: np.ndarray | None = None
 
 
 def _month_index(start: str, end: str) -> pd.DatetimeIndex:
@@ -357,6 +360,7 @@ def prepare(
         ),
         basket=basket_table(time) if P["fleet_accounting"] == 1 else None,
         P=P,
+        host_mask=hosting_mask(rt, P, base_cap),
     )
     return inp, btc, last
 
@@ -365,6 +369,7 @@ CAP_SWITCHES = (
     ("measured_load", "use_measured_caps"),
     ("resource", "use_resource_caps"),
     ("policy", "use_policy_caps"),
+    ("site_load", "use_site_load_caps"),
 )
 
 
@@ -383,7 +388,7 @@ def cap_variants(time: pd.DatetimeIndex, P: dict, curt_twh: np.ndarray):
         base, curt = base_caps_gw(time, use, curt_twh)
         return base, curt, None
     n = max(f.size for f in flags)
-    combos = np.stack([np.broadcast_to(f, (n,)) for f in flags], axis=1)  # (N, 3)
+    combos = np.stack([np.broadcast_to(f, (n,)) for f in flags], axis=1)  # (N, kinds)
     keys: dict[tuple, int] = {}
     variant = np.empty(n, dtype=np.int64)
     for i, row in enumerate(map(tuple, combos)):
@@ -395,6 +400,23 @@ def cap_variants(time: pd.DatetimeIndex, P: dict, curt_twh: np.ndarray):
         for key in keys
     ]
     return np.stack([b for b, _ in pairs]), np.stack([c for _, c in pairs]), variant
+
+
+def hosting_mask(rt: RegionTable, P: dict, base_cap: np.ndarray | None = None) -> np.ndarray:
+    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool.
+
+    With ``use_hosting_limit`` = 1: every region outside China that no capacity row caps
+    in any month (``base_cap`` (T, R) or (V, T, R) [GW], ``inf`` = uncapped; with the default caps
+    US-GA, US-KY, US-OT and ROW), as proposal P1 of docs/notes/hosting_buildout.md puts
+    it: regions with a dated cap keep it (Kazakhstan's and Russia's measured loads
+    already carry their build rate).  China is left out: the build rates are those of
+    sites outside China.  No region when ``use_hosting_limit`` = 0.
+    """
+    on = P.get("use_hosting_limit", 0) > 0.5
+    m = np.array([on and c != "China" for c in rt.country], dtype=bool)
+    if base_cap is not None:  # (T, R), or (V, T, R) with per-run cap kinds: every variant
+        m &= np.isinf(base_cap).reshape(-1, base_cap.shape[-1]).all(axis=0)
+    return m
 
 
 def _first(v):
@@ -540,6 +562,15 @@ def step_month(st: State, t: int, inp: Inputs):
         lv.exempt_leak[t],
         inp.sust_share[t],
     )
+    if inp.host_mask is not None and inp.host_mask.any():
+        allowed_pre_site = steps.hosting_limit(
+            allowed_pre_site,
+            inst_gw,
+            trans_gw,
+            inp.host_mask,
+            P["hosting_growth_per_month"],
+            P["hosting_floor_gw_per_month"],
+        )
     allowed = steps.site_caps(allowed_pre_site, inst_gw, lv.site_caps, t)
     # 3. siting weights (banned regions take no new machines, except up to an exemption)
     open_r = (lv.ban_frac[t] < 1.0) | (lv.exempt_mode[t] > 0)

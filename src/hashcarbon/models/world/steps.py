@@ -40,6 +40,7 @@ __all__ = [
     "deliver",
     "dispatch",
     "displace",
+    "hosting_limit",
     "order",
     "outputs",
     "relocate",
@@ -209,6 +210,49 @@ def allowed_power(inst_gw, base_cap_t, policy_cap_t, ban_t, mode_t, curt_gw_t, l
     with np.errstate(invalid="ignore"):
         keep = np.where(b[None, :] < 1.0, pol_cap * (1.0 - b[None, :]), 0.0)  # inf stays inf
     return keep + b[None, :] * np.minimum(pol_cap, ex_allow), ex_gw
+
+
+def hosting_limit(allowed, inst_gw, trans_gw, mask, growth, floor_gw):
+    r"""Hosting build-out limit: a region's power may grow only as fast as sites are built.
+
+    .. math:: \bar P_{nr} \leftarrow \min\Big(\bar P_{nr},\;
+              \max\big((1 + g_n)\,L_{nr},\; L_{nr} + a_n\big)\Big),\quad r \in M
+
+    with :math:`L_{nr} = P^{inst}_{nr} + P^{transit}_{nr}` [GW] the hosting space in use or
+    committed at the start of the month (installed machines, idle or not, and machines
+    shipped to the region), growth :math:`g` = ``hosting_growth_per_month`` [1/month],
+    floor :math:`a` = ``hosting_floor_gw_per_month`` [GW/month] (lets a region with no
+    load start) and :math:`M` the regions it applies to (with ``use_hosting_limit`` = 1,
+    the regions outside China without a capacity row:
+    :func:`hashcarbon.models.world.model.hosting_mask`).  Where ``mask`` also holds a
+    capped region the smaller limit holds.
+
+    Proposal P1 of docs/notes/hosting_buildout.md: 6-12 months from decision to
+    energised MW in 2020-22; growth in MW of Greenidge 6.0 %/month (2020-21, U11),
+    Core Scientific 5.8 %/month in EH/s (Dec 2021 - Apr 2022, SEC filings, U7), Texas
+    4.7 %/month (2022, A2), Kazakhstan 12 %/month (2021, K3).  Because the limit follows
+    the load, unused capacity does not accumulate while a region is uncompetitive.
+
+    Parameters
+    ----------
+    allowed : (N, R) array
+        Power allowed by the other caps and policies [GW] (``inf`` = uncapped).
+    inst_gw, trans_gw : (N, R) arrays
+        Installed and in-transit load at the start of the month [GW].
+    mask : (R,) bool array
+        Regions the limit applies to.
+    growth : float or (N,) array
+        ``hosting_growth_per_month`` [1/month].
+    floor_gw : float or (N,) array
+        ``hosting_floor_gw_per_month`` [GW/month].
+
+    Returns
+    -------
+    allowed : (N, R) array [GW]
+    """
+    load = inst_gw + trans_gw
+    lim = np.maximum((1.0 + col(growth, 2)) * load, load + col(floor_gw, 2))
+    return np.where(mask[None, :], np.minimum(allowed, lim), allowed)
 
 
 def site_caps(allowed, inst_gw, caps, t):
