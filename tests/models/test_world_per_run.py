@@ -60,6 +60,7 @@ STRUCTURAL = {
     "use_measured_caps": [1.0, 0.0, 1.0, 0.0],
     "use_resource_caps": [1.0, 1.0, 0.0, 0.0],
     "use_policy_caps": [0.0, 1.0, 1.0, 1.0],
+    "use_site_load_caps": [0.0, 1.0, 1.0, 0.0],
     "marginal_accounting": [1.0, 0.0, 1.0, 1.0],
 }
 

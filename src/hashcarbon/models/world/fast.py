@@ -381,7 +381,7 @@ def kernel(
                 ex_gw[r] = e
                 keep = pol * (1.0 - b) if b < 1.0 else 0.0
                 allowed_pre[r] = keep + b * min(pol, e * (1.0 + leak[t, r]))
-                if host_mask[r]:  # hosting build-out limit (steps.hosting_limit)
+                if host_mask[cv, r]:  # hosting build-out limit (steps.hosting_limit)
                     ld = inst[r] + trans_gw[r]
                     lim = max((1.0 + host_g[n]) * ld, ld + host_floor[n])
                     allowed_pre[r] = min(allowed_pre[r], lim)
@@ -819,15 +819,18 @@ def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
             cap[rj, a] = cap[rj, a] - sent[j, a] + rec
 
 
-def _hosting_args(inp, R: int, N: int):
-    """Kernel arguments of the hosting build-out limit: the (R,) region mask (all False
-    when ``use_hosting_limit`` = 0) and the (N,) growth [1/month] and floor [GW/month]."""
+def _hosting_args(inp, V: int, R: int, N: int):
+    """Kernel arguments of the hosting build-out limit: the (V, R) region mask, one row
+    per cap variant (all False when ``use_hosting_limit`` = 0), and the (N,) growth
+    [1/month] and floor [GW/month]."""
     mask = getattr(inp, "host_mask", None)
-    mask = np.zeros(R, dtype=np.bool_) if mask is None else _c(mask, np.bool_)
+    if mask is None:
+        mask = np.zeros((V, R), dtype=np.bool_)
+    mask = np.broadcast_to(np.asarray(mask, dtype=np.bool_).reshape(-1, R), (V, R))
     P = inp.P
     g = np.broadcast_to(np.asarray(P.get("hosting_growth_per_month", 0.0), dtype=float), (N,))
     a = np.broadcast_to(np.asarray(P.get("hosting_floor_gw_per_month", 0.0), dtype=float), (N,))
-    return mask, _c(g[:N]), _c(a[:N])
+    return _c(mask, np.bool_), _c(g[:N]), _c(a[:N])
 
 
 def _c(x, dtype=None):
@@ -951,7 +954,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         hash_reg,
         flows,
         cap_var,
-        *_hosting_args(inp, R, N),
+        *_hosting_args(inp, base_cap.shape[0], R, N),
     )
     if t_reg:
         return tot, flows, hash_reg

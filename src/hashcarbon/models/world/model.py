@@ -173,8 +173,8 @@ class Inputs:
     basket: Basket | None  # the energy module's basket (fleet_accounting = 1), or None
     install_floor_gw: float | np.ndarray  # lowest ASIC supply [GW/month], (N,) per run
     P: dict
-    #: (R,) bool: regions under the hosting build-out limit (steps.hosting_limit), all
-    #: False when ``use_hosting_limit`` = 0
+    #: (R,) bool, or (V, R) with per-run cap kinds: regions under the hosting build-out
+    #: limit (steps.hosting_limit), all False when ``use_hosting_limit`` = 0
     host_mask: np.ndarray | None = None
 
 
@@ -403,20 +403,23 @@ def cap_variants(time: pd.DatetimeIndex, P: dict, curt_twh: np.ndarray):
 
 
 def hosting_mask(rt: RegionTable, P: dict, base_cap: np.ndarray | None = None) -> np.ndarray:
-    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool.
+    """Regions under the hosting build-out limit (:func:`steps.hosting_limit`), (R,) bool,
+    or (V, R) for a (V, T, R) ``base_cap`` (per-run cap kinds: one mask per variant, so a
+    run's mask depends on its own cap kinds only).
 
     With ``use_hosting_limit`` = 1: every region outside China that no capacity row caps
-    in any month (``base_cap`` (T, R) or (V, T, R) [GW], ``inf`` = uncapped; with the default caps
-    US-GA, US-KY, US-OT and ROW), as proposal P1 of docs/notes/hosting_buildout.md puts
-    it: regions with a dated cap keep it (Kazakhstan's and Russia's measured loads
-    already carry their build rate).  China is left out: the build rates are those of
-    sites outside China.  No region when ``use_hosting_limit`` = 0.
+    in any month (``base_cap`` [GW], ``inf`` = uncapped; with the default caps US-GA,
+    US-KY, US-OT and ROW), as proposal P1 of docs/notes/hosting_buildout.md puts it:
+    regions with a dated cap keep it (Kazakhstan's and Russia's measured loads already
+    carry their build rate).  China is left out: the build rates are those of sites
+    outside China.  No region when ``use_hosting_limit`` = 0.
     """
     on = P.get("use_hosting_limit", 0) > 0.5
     m = np.array([on and c != "China" for c in rt.country], dtype=bool)
-    if base_cap is not None:  # (T, R), or (V, T, R) with per-run cap kinds: every variant
-        m &= np.isinf(base_cap).reshape(-1, base_cap.shape[-1]).all(axis=0)
-    return m
+    if base_cap is None:
+        return m
+    uncapped = np.isinf(base_cap).all(axis=-2)  # (R,) or (V, R): uncapped in every month
+    return m & uncapped
 
 
 def _first(v):
@@ -563,11 +566,14 @@ def step_month(st: State, t: int, inp: Inputs):
         inp.sust_share[t],
     )
     if inp.host_mask is not None and inp.host_mask.any():
+        host = inp.host_mask
+        if host.ndim == 2:  # per-run cap kinds: the mask of each run's variant, (N, R)
+            host = host[inp.cap_variant]
         allowed_pre_site = steps.hosting_limit(
             allowed_pre_site,
             inst_gw,
             trans_gw,
-            inp.host_mask,
+            host,
             P["hosting_growth_per_month"],
             P["hosting_floor_gw_per_month"],
         )

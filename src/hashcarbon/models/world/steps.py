@@ -239,8 +239,8 @@ def hosting_limit(allowed, inst_gw, trans_gw, mask, growth, floor_gw):
         Power allowed by the other caps and policies [GW] (``inf`` = uncapped).
     inst_gw, trans_gw : (N, R) arrays
         Installed and in-transit load at the start of the month [GW].
-    mask : (R,) bool array
-        Regions the limit applies to.
+    mask : (R,) or (N, R) bool array
+        Regions the limit applies to (per run with per-run cap kinds).
     growth : float or (N,) array
         ``hosting_growth_per_month`` [1/month].
     floor_gw : float or (N,) array
@@ -252,7 +252,8 @@ def hosting_limit(allowed, inst_gw, trans_gw, mask, growth, floor_gw):
     """
     load = inst_gw + trans_gw
     lim = np.maximum((1.0 + col(growth, 2)) * load, load + col(floor_gw, 2))
-    return np.where(mask[None, :], np.minimum(allowed, lim), allowed)
+    m = mask if mask.ndim == 2 else mask[None, :]
+    return np.where(m, np.minimum(allowed, lim), allowed)
 
 
 def site_caps(allowed, inst_gw, caps, t):
