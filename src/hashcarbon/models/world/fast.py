@@ -117,7 +117,7 @@ def _month_tables_cached(key):
     for t in range(T):
         eff[t % A] = eff_new[t]
         eff_t[t] = eff
-    eff_order = np.argsort(eff_t, axis=1, kind="stable")
+    eff_order = np.argsort(eff_t, axis=1, kind="stable").astype(np.uint32)
     if pue is None:
         unit = (eff_t[:, None, :] * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[:, :, None]
     else:
@@ -125,6 +125,7 @@ def _month_tables_cached(key):
     merit = np.argsort(unit.reshape(T, R * A), axis=1, kind="stable")
     merit_eff = np.take_along_axis(eff_t, merit % A, axis=1)
     merit_cost = np.take_along_axis(cost, merit // A, axis=1)
+    merit = merit.astype(np.uint32)
     out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1))
     for a in out:
         a.setflags(write=False)
@@ -225,6 +226,8 @@ def kernel(
     K = pool_idx.shape[0]
     S = sc_share.shape[0]
     KWH = KWH_PER_THS_DAY_PER_J_PER_TH
+    # positions in the merit order are unsigned (no negative-index wraparound in the scan)
+    n_units = np.uint64(R * A)
     for n in numba.prange(N):
         pue = prm[0, n]
         D = max(np.floor(prm[1, n]), 1.0)
@@ -270,6 +273,7 @@ def kernel(
         sbuf = np.empty((8, K))
         move = np.zeros((K, K))
         sent = np.empty((K, A))
+        rec = np.empty(A)
         # initial state (model.initial_state)
         ssum = 0.0
         for r in range(R):
@@ -413,7 +417,7 @@ def kernel(
                     ug[sl, a] = 0.0
             # 4. seasonal moves in China's pool
             if K > 1:
-                _seasonal(cap, g, allowed, price[t], pool_idx, mobility, sbuf, move, sent)
+                _seasonal(cap, g, allowed, price[t], pool_idx, mobility, sbuf, move, sent, rec)
                 for i in range(K):
                     r = pool_idx[i]
                     x = 0.0
@@ -531,9 +535,9 @@ def kernel(
             he = 0.0
             run_f = run.reshape(R * A)
             rnb_f = runnable.reshape(R * A)
-            i0 = 0
-            while i0 < R * A:
-                i1 = min(i0 + _BLOCK, R * A)
+            i0 = np.uint64(0)
+            while i0 < n_units:
+                i1 = min(i0 + np.uint64(_BLOCK), n_units)
                 # every unit of the block is run in full, then checked at once: the block
                 # stands if its dearest unit with capacity runs at the block's cumulative
                 # hash rate (costs and cumulative hash rate rise along the merit order)
@@ -712,10 +716,10 @@ def _site_cap(allowed, inst, coal, group, share):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
+def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent, rec):
     """:func:`hashcarbon.models.world.steps.seasonal_moves` for one run (``cap`` in place).
 
-    ``buf`` (8, K), ``move`` (K, K) and ``sent`` (K, A) are work buffers."""
+    ``buf`` (8, K), ``move`` (K, K), ``sent`` (K, A) and ``rec`` (A,) are work buffers."""
     K = pool_idx.shape[0]
     A = g.shape[0]
     pp, ap, pr, room, share, left, out_gw, frac_out = (
@@ -788,13 +792,19 @@ def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
             moving = True
     if not moving:
         return
+    # what each province receives, summed over the donors in order (the other terms are
+    # zeros: no share or nothing sent)
     for j in range(K):
         rj = pool_idx[j]
         for a in range(A):
-            rec = 0.0
-            for i in range(K):
-                rec += sent[i, a] * move[i, j]
-            cap[rj, a] = cap[rj, a] - sent[j, a] + rec
+            rec[a] = 0.0
+        for i in range(K):
+            m = move[i, j]
+            if m != 0.0 and frac_out[i] > 0:
+                for a in range(A):
+                    rec[a] += sent[i, a] * m
+        for a in range(A):
+            cap[rj, a] = cap[rj, a] - sent[j, a] + rec[a]
 
 
 def _c(x, dtype=None):
@@ -878,7 +888,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         _c(inp.revenue[:, :N], float),
         _c(inp.in_shortage, np.bool_),
         _c(inp.sust_share, float),
-        _c(inp.pool_idx, np.int64),
+        _c(inp.pool_idx, np.uint32),
         _c(inp.pool, np.bool_),
         _c(inp.not_ug, np.bool_),
         int(inp.cn_ug),
