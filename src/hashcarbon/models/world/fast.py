@@ -237,6 +237,9 @@ def kernel(
         site_rel = prm[5, n]
         ma_rel = prm[6, n]
         reloc_delay = prm[7, n]
+        # arrivals of a first-order delay (steps.outflow): a product, not a division per
+        # unit (differs from the reference's quotient by at most one rounding)
+        inv_delay = 1.0 / max(reloc_delay, 1.0) if reloc_delay >= 1.0 else 1.0
         ug_acc = prm[8, n]
         beta = prm[9, n]
         mobility = prm[10, n]
@@ -255,6 +258,8 @@ def kernel(
         ug = np.zeros((l_max, A))
         run = np.zeros((R, A))
         runnable = np.zeros((R, A))
+        run_f = run.reshape(R * A)  # flat views, in merit-order units
+        rnb_f = runnable.reshape(R * A)
         g = np.empty(A)
         inst = np.empty(R)
         inst2 = np.empty(R)  # load after deliveries and seasonal moves
@@ -347,7 +352,7 @@ def kernel(
                         tr = transit[r, a]
                         x += c * g[a]
                         y += tr * g[a]
-                        arr = tr / max(reloc_delay, 1.0) if reloc_delay >= 1.0 else tr
+                        arr = tr * inv_delay
                         transit[r, a] = tr - arr
                         tr_sum += tr - arr
                         c = c + arr
@@ -529,12 +534,10 @@ def kernel(
                     rel_out -= lost
             # 6. dispatch by merit order (units that cannot run are zero: skipped)
             rev = revenue[t, n]
-            run[:, :] = 0.0  # units after the marginal one stay idle
+            run_f[:] = 0.0  # units after the marginal one stay idle
             cum_h = 0.0
             hh = 0.0
             he = 0.0
-            run_f = run.reshape(R * A)
-            rnb_f = runnable.reshape(R * A)
             i0 = np.uint64(0)
             while i0 < n_units:
                 i1 = min(i0 + np.uint64(_BLOCK), n_units)
