@@ -84,7 +84,8 @@ PER_RUN = (
 
 def month_tables(eff_pre, eff_new, cost, pue_for_order):
     """Run-independent tables by month: slot efficiencies (T, A) after the month's
-    retirement, the efficiency order of the slots (T, A) and the merit order (T, R*A).
+    retirement, the efficiency order of the slots (T, A), the merit order (T, R*A) and
+    an upper bound of the unit cost at PUE = 1 over each block of ``_BLOCK`` units of it.
 
     ``pue_for_order``: the chunk's one PUE when every run has it (the reference sorts
     with it), else None: PUE = 1 (the reference's order for per-run PUE).  Cached on the
@@ -126,7 +127,14 @@ def _month_tables_cached(key):
     merit_eff = np.take_along_axis(eff_t, merit % A, axis=1)
     merit_cost = np.take_along_axis(cost, merit // A, axis=1)
     merit = merit.astype(np.uint32)
-    out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1))
+    # an upper bound of the unit cost over each block of the merit order, per unit PUE
+    # (the kernel's own product of three roundings stays below it by the margin)
+    n_blk = -(-(R * A) // _BLOCK)
+    c_unit = np.zeros((T, n_blk * _BLOCK))
+    c_unit[:, : R * A] = merit_eff * KWH_PER_THS_DAY_PER_J_PER_TH * merit_cost
+    blk = c_unit.reshape(T, n_blk, _BLOCK).max(axis=2)
+    blk_cost_max = blk + np.abs(blk) * 1e-13
+    out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1), blk_cost_max)
     for a in out:
         a.setflags(write=False)
     return out
@@ -215,11 +223,13 @@ def kernel(
     out_tot,
     hash_reg,
     flows,
+    blk_cost_max,
 ):
     """All months of every run; see the module docstring.  Writes ``out_full`` (6, T, N, R)
     float32 when ``full`` else ``out_tot`` (6, T, N) and, for the first
     ``hash_reg.shape[0]`` months, the running hash rate by region ``hash_reg`` (T_r, N, R)
-    float32; and ``flows`` (13, T, N)."""
+    float32; and ``flows`` (13, T, N).  ``blk_cost_max`` (T, blocks): an upper bound of the
+    unit cost at PUE = 1 over each block of the merit order (:func:`month_tables`)."""
     N = revenue.shape[1]
     R = base_cap.shape[1]
     A = eff_t.shape[1]
@@ -539,26 +549,27 @@ def kernel(
             hh = 0.0
             he = 0.0
             i0 = np.uint64(0)
+            blk = 0
             while i0 < n_units:
                 i1 = min(i0 + np.uint64(_BLOCK), n_units)
                 # every unit of the block is run in full, then checked at once: the block
-                # stands if its dearest unit with capacity runs at the block's cumulative
-                # hash rate (costs and cumulative hash rate rise along the merit order)
+                # stands if its dearest unit runs at the block's cumulative hash rate
+                # (costs and cumulative hash rate rise along the merit order; the dearest
+                # unit's cost is bounded by the month's table, so the check is
+                # conservative: a block that fails it is taken unit by unit)
                 bs = 0.0
                 hb = 0.0
                 eb = 0.0
-                c_last = 0.0
                 for i in range(i0, i1):
                     k = merit[t, i]
-                    v = rnb_f[k]
-                    th = v * 1e6
+                    th = rnb_f[k] * 1e6
                     x = th * 1e-6
                     run_f[k] = x
                     bs += th
                     hb += x
                     eb += x * merit_eff[t, i]
-                    c_i = merit_eff[t, i] * pue * KWH * merit_cost[t, i]
-                    c_last = max(c_last, c_i if v > 0.0 else 0.0)
+                c_last = blk_cost_max[t, blk] * pue
+                blk += 1
                 if c_last * (cum_h + bs) <= rev * (1.0 - 1e-12):
                     cum_h += bs
                     hh += hb
@@ -841,7 +852,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
     pue_order = None if isinstance(P["pue"], np.ndarray) else float(P["pue"])
     # slot efficiencies, the orders, and the efficiency and price of each unit in merit
     # order (sequential reads in the kernel)
-    eff_t, eff_order, merit, merit_eff, merit_cost, eff_max = month_tables(
+    eff_t, eff_order, merit, merit_eff, merit_cost, eff_max, blk_cost_max = month_tables(
         inp.eff_pre, inp.eff_new, inp.cost, pue_order
     )
     l_max = int(np.max(np.maximum(np.round(prm[2]), 1.0)))
@@ -924,6 +935,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         tot,
         hash_reg,
         flows,
+        blk_cost_max,
     )
     if t_reg:
         return tot, flows, hash_reg
