@@ -141,15 +141,23 @@ def _month_tables_cached(key):
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
-def _siting_weights(c, headroom, net_gw, access, beta, w):
-    """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``."""
-    R = c.shape[0]
+def _cmin(c, headroom, access):
+    """Least cost of the regions that may take machines (1 if none)."""
     cmin = np.inf
-    for r in range(R):
+    for r in range(c.shape[0]):
         if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW and c[r] < cmin:
             cmin = c[r]
     if not np.isfinite(cmin):
         cmin = 1.0
+    return cmin
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _siting_weights(c, headroom, net_gw, access, beta, w, raw):
+    """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``; the
+    weights before normalisation into ``raw``.  Returns the least cost (:func:`_cmin`)."""
+    R = c.shape[0]
+    cmin = _cmin(c, headroom, access)
     net = max(net_gw, 1e-3)
     tot = 0.0
     for r in range(R):
@@ -160,9 +168,11 @@ def _siting_weights(c, headroom, net_gw, access, beta, w):
             w[r] = access[r] * np.exp(-beta * rel) * h
         else:
             w[r] = 0.0
+        raw[r] = w[r]
         tot += w[r]
     for r in range(R):
         w[r] = w[r] / tot if tot > 0 else 0.0
+    return cmin
 
 
 @numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
@@ -282,6 +292,7 @@ def kernel(
         headroom = np.empty(R)
         w_new = np.empty(R)
         w_rel = np.empty(R)
+        raw = np.empty(R)
         acc_rel = np.empty(R)
         rel_tot = np.zeros(A)
         ug_tot = np.zeros(A)
@@ -407,7 +418,7 @@ def kernel(
                 headroom[r] = max(allowed[r] - inst[r] - trans_gw[r], 0.0)
             if cn_ug >= 0:
                 access[cn_ug] = ug_acc if opened else 0.0
-            _siting_weights(site_cost[t], headroom, net_gw, access, beta, w_new)
+            cmin_new = _siting_weights(site_cost[t], headroom, net_gw, access, beta, w_new, raw)
             # deliveries within the ASIC supply, into this month's slot
             gw_per_ehs = eff_new[t] * pue * 1e-3
             wsum = 0.0
@@ -522,7 +533,18 @@ def kernel(
             if any_rel:
                 for r in range(R):
                     acc_rel[r] = access[r] * (1.0 if not_ug[r] else 0.0)
-                _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, w_rel)
+                if _cmin(site_cost[t], headroom, acc_rel) == cmin_new:
+                    # the same weights as the new machines' where relocation may go (its
+                    # access is theirs there): normalised again, no exponentials
+                    tot = 0.0
+                    for r in range(R):
+                        wr = raw[r] if acc_rel[r] > 0 else 0.0
+                        w_rel[r] = wr
+                        tot += wr
+                    for r in range(R):
+                        w_rel[r] = w_rel[r] / tot if tot > 0 else 0.0
+                else:
+                    _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, w_rel, raw)
                 ws = 0.0
                 for r in range(R):
                     ws += w_rel[r]
@@ -544,7 +566,8 @@ def kernel(
                     rel_out -= lost
             # 6. dispatch by merit order (units that cannot run are zero: skipped)
             rev = revenue[t, n]
-            run_f[:] = 0.0  # units after the marginal one stay idle
+            # (run is all zero here: the outputs pass of the last month cleared it; units
+            # after the marginal one stay idle)
             cum_h = 0.0
             hh = 0.0
             he = 0.0
@@ -629,6 +652,7 @@ def kernel(
                 ir = 0.0
                 for a in range(A):
                     rn = run[r, a]
+                    run[r, a] = 0.0  # for the next month's dispatch
                     c = cap[r, a]
                     x += rn * g[a]
                     hr += rn
