@@ -300,6 +300,18 @@ def kernel(
         move = np.zeros((K, K))
         sent = np.empty((K, A))
         rec = np.empty(A)
+        # rows (regions) whose vintage slots may hold capacity: an empty row stays empty
+        # until machines are delivered, arrive from transit (tr_live: the row has received
+        # relocated machines), come back underground or move in China's pool (those rows are
+        # always live); empty rows skip the passes over slots, whose terms there are zeros
+        live = np.ones(R, dtype=np.bool_)
+        always = np.zeros(R, dtype=np.bool_)
+        tr_live = np.zeros(R, dtype=np.bool_)
+        rnb_zero = np.ones(R, dtype=np.bool_)  # the row of runnable is all zero
+        for i in range(K):
+            always[pool_idx[i]] = True
+        if cn_ug >= 0:
+            always[cn_ug] = True
         # initial state (model.initial_state)
         ssum = 0.0
         for r in range(R):
@@ -367,6 +379,12 @@ def kernel(
                 x = 0.0
                 y = 0.0
                 x2 = 0.0
+                if not (live[r] or always[r] or (has_transit and tr_live[r])):
+                    inst[r] = 0.0
+                    trans_gw[r] = 0.0
+                    inst2[r] = 0.0
+                    continue
+                live[r] = True
                 if has_transit:
                     for a in range(A):
                         c = cap[r, a]
@@ -429,6 +447,8 @@ def kernel(
             delivered = 0.0
             for r in range(R):
                 placed = d * w_new[r]
+                if placed != 0.0:
+                    live[r] = True
                 cap[r, s] += placed
                 inst2[r] += placed * g[s]
                 delivered += placed
@@ -463,6 +483,13 @@ def kernel(
             any_rel = False
             any_ug = False
             for r in range(R):
+                if not live[r]:  # an empty row: nothing runs, nothing leaves
+                    if not rnb_zero[r]:
+                        for a in range(A):
+                            runnable[r, a] = 0.0
+                        rnb_zero[r] = True
+                    continue
+                rnb_zero[r] = False
                 me = min_eff[t, r]
                 need[r] = allowed[r] < inst2[r] * (1.0 + 1e-12) or eff_max[t] > me
                 if not need[r]:
@@ -553,6 +580,7 @@ def kernel(
                         wr = w_rel[r]
                         if wr == 0.0:
                             continue
+                        tr_live[r] = True
                         for a in range(A):
                             add = wr * rel_tot[a]
                             transit[r, a] = transit[r, a] + add
@@ -650,18 +678,22 @@ def kernel(
                 x = 0.0
                 hr = 0.0
                 ir = 0.0
-                for a in range(A):
-                    rn = run[r, a]
-                    run[r, a] = 0.0  # for the next month's dispatch
-                    c = cap[r, a]
-                    x += rn * g[a]
-                    hr += rn
-                    ir += c
-                    q = max(runnable[r, a] - rn, 0.0) * scrap_rate
-                    scr_econ += q
-                    c = max(c - q, 0.0)
-                    cap[r, a] = c
-                    st_cap += c
+                if live[r]:  # (an empty row's run is zero: its runnable was)
+                    st_r = 0.0
+                    for a in range(A):
+                        rn = run[r, a]
+                        run[r, a] = 0.0  # for the next month's dispatch
+                        c = cap[r, a]
+                        x += rn * g[a]
+                        hr += rn
+                        ir += c
+                        q = max(runnable[r, a] - rn, 0.0) * scrap_rate
+                        scr_econ += q
+                        c = max(c - q, 0.0)
+                        cap[r, a] = c
+                        st_r += c
+                    st_cap += st_r
+                    live[r] = not st_r == 0.0  # (no slot is negative after the max)
                 p = x * scale
                 e = p * hours[t] * 1e-3
                 nom = min(p, ex_gw[r]) if ban[t, r] > 0 else 0.0
