@@ -342,14 +342,16 @@ def kernel(
                     f = retire_frac[ages[kk]]
                     a = (t - ages[kk]) % A
                     for r in range(R):
-                        q = cap[r, a] * f
-                        retired += q
-                        cap[r, a] -= q
+                        if live[r]:  # (an empty row retires nothing)
+                            q = cap[r, a] * f
+                            retired += q
+                            cap[r, a] -= q
                     if has_transit:
                         for r in range(R):
-                            q = transit[r, a] * f
-                            gone += q
-                            transit[r, a] -= q
+                            if tr_live[r]:
+                                q = transit[r, a] * f
+                                gone += q
+                                transit[r, a] -= q
                     for j in range(l_max):
                         q = ug[j, a] * f
                         gone += q
@@ -385,7 +387,7 @@ def kernel(
                     inst2[r] = 0.0
                     continue
                 live[r] = True
-                if has_transit:
+                if has_transit and tr_live[r]:
                     for a in range(A):
                         c = cap[r, a]
                         tr = transit[r, a]
