@@ -295,6 +295,7 @@ def kernel(
         raw = np.empty(R)
         acc_rel = np.empty(R)
         rel_tot = np.zeros(A)
+        frb = np.empty(A)  # share of each slot that gets power
         ug_tot = np.zeros(A)
         sbuf = np.empty((8, K))
         move = np.zeros((K, K))
@@ -484,6 +485,7 @@ def kernel(
             rel_out = 0.0
             any_rel = False
             any_ug = False
+            disp_init = False
             for r in range(R):
                 if not live[r]:  # an empty row: nothing runs, nothing leaves
                     if not rnb_zero[r]:
@@ -515,6 +517,7 @@ def kernel(
                     kind = reloc_kind[t, r]
                     reloc = site_rel if kind == 1 else (ma_rel if kind == 2 else reloc_share[t, r])
                     ugs = ug_share[t, r]
+                # the share of each slot that gets power, in the efficiency order ...
                 cum = 0.0
                 alw = allowed[r]
                 for i in range(A):
@@ -533,27 +536,36 @@ def kernel(
                         fr = 1.0
                     else:
                         fr = min(max(room_ / (pw if pw > 0 else 1.0), 0.0), 1.0)
-                    rs = c * fr
+                    frb[a] = fr
+                # ... then the stranded part leaves, slot by slot (a slot that runs in
+                # full has no leavers: zero terms)
+                if not disp_init:
+                    for a in range(A):
+                        rel_tot[a] = 0.0
+                        ug_tot[a] = 0.0
+                    disp_init = True
+                n_rel = 0
+                n_ug = 0
+                for a in range(A):
+                    c = cap[r, a]
+                    rs = c * frb[a]
                     leave = (c - rs) * rate
                     c2 = c - leave
                     cap[r, a] = c2
                     runnable[r, a] = min(rs, c2)
-                    if leave != 0.0:
-                        lr = leave * reloc
-                        lu = leave * ugs
-                        scr_pol += leave - lr - lu
-                        if not any_rel and not any_ug:
-                            for j in range(A):
-                                rel_tot[j] = 0.0
-                                ug_tot[j] = 0.0
-                        ug_out += lu
-                        rel_out += lr
-                        rel_tot[a] += lr
-                        ug_tot[a] += lu
-                        if lr != 0.0:
-                            any_rel = True
-                        if lu != 0.0:
-                            any_ug = True
+                    lr = leave * reloc
+                    lu = leave * ugs
+                    scr_pol += leave - lr - lu
+                    ug_out += lu
+                    rel_out += lr
+                    rel_tot[a] += lr
+                    ug_tot[a] += lu
+                    n_rel += 1 if lr != 0.0 else 0
+                    n_ug += 1 if lu != 0.0 else 0
+                if n_rel > 0:
+                    any_rel = True
+                if n_ug > 0:
+                    any_ug = True
             # relocation of the leavers: abroad by the siting weights, or underground
             if cn_ug >= 0 and any_ug:
                 sl = t % L
