@@ -161,9 +161,10 @@ def test_world_fast_path_ratio_and_10000_runs(benchmark):
     assert r["runs"] == 10_000
     assert r["months"] == 264
     assert r["peak_bytes"] < 2 * 2**30
-    # the speed figures are recorded, not asserted at the target: the shared VM's speed
-    # varies ~1.7x between minutes; a ratio below 3 would mean the kernel regressed
-    assert ratio > 3.0
+    # issue 11's target, asserted on the ratio of the two engines measured back to back in
+    # one process (best of two each), which the shared VM's load moves far less than the
+    # times themselves: 13.0x at load 1.8 and 13.2x at load 7 (docs/world.md, performance)
+    assert ratio >= 10.0
 
 
 @pytest.mark.slow
