@@ -161,9 +161,10 @@ def test_world_fast_path_ratio_and_10000_runs(benchmark):
     assert r["runs"] == 10_000
     assert r["months"] == 264
     assert r["peak_bytes"] < 2 * 2**30
-    # the speed figures are recorded, not asserted at the target: the shared VM's speed
-    # varies ~1.7x between minutes; a ratio below 3 would mean the kernel regressed
-    assert ratio > 3.0
+    # issue 11's target, asserted on the ratio of the two engines timed back to back in one
+    # process (best of two each); measured 12.7x at load 1.3, 13.0x at load 1.8, 15.9x at
+    # load 2.0 (docs/world.md, performance): ~20 % left for the shared VM's noise
+    assert ratio >= 10.0
 
 
 @pytest.mark.slow

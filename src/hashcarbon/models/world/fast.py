@@ -10,7 +10,19 @@ run of a month is computed once outside the kernel: the vintage efficiencies by 
 merit order of dispatch (unit costs are (R,) x (A,); a per-run PUE scales every cost of a
 run alike) and the efficiency order of displacement.
 
-Every parameter is passed as an (N,) array (scalars broadcast).  State is float64.
+Every parameter is passed as an (N,) array (scalars broadcast).  State is float64
+(float32 state was measured: slower, 2.15 against 1.32 ms per run, because of the
+conversions, and 0.7 % off on regional outputs, 4e-5 on world totals, outside the tolerance
+below).
+
+What keeps a run cheap (docs/world.md, performance, gives the profile): the orders are
+unsigned (uint32), so the gathers of the merit-order scan and the displacement skip numba's
+negative-index wraparound; a block of the merit order is checked against a run-independent
+upper bound of its dearest unit's cost (:func:`month_tables`), so the scan only gathers and
+sums; displacement takes the shares in efficiency order first and the leavers slot by slot
+(contiguous, vectorised); rows of regions that hold no capacity skip the passes over slots
+(their terms are exact zeros); seasonal moves sum over donor provinces only; relocation
+reuses the new machines' siting weights when the least cost is the same.
 
 Tolerance against the reference: the sums over regions and slots are taken in another
 order (sequential or reassociated here, pairwise and BLAS in numpy), ~1e-13 relative on the
@@ -86,7 +98,8 @@ PER_RUN = (
 
 def month_tables(eff_pre, eff_new, cost, pue_for_order):
     """Run-independent tables by month: slot efficiencies (T, A) after the month's
-    retirement, the efficiency order of the slots (T, A) and the merit order (T, R*A).
+    retirement, the efficiency order of the slots (T, A), the merit order (T, R*A) and
+    an upper bound of the unit cost at PUE = 1 over each block of ``_BLOCK`` units of it.
 
     ``pue_for_order``: the chunk's one PUE when every run has it (the reference sorts
     with it), else None: PUE = 1 (the reference's order for per-run PUE).  Cached on the
@@ -119,7 +132,7 @@ def _month_tables_cached(key):
     for t in range(T):
         eff[t % A] = eff_new[t]
         eff_t[t] = eff
-    eff_order = np.argsort(eff_t, axis=1, kind="stable")
+    eff_order = np.argsort(eff_t, axis=1, kind="stable").astype(np.uint32)
     if pue is None:
         unit = (eff_t[:, None, :] * KWH_PER_THS_DAY_PER_J_PER_TH) * cost[:, :, None]
     else:
@@ -127,22 +140,38 @@ def _month_tables_cached(key):
     merit = np.argsort(unit.reshape(T, R * A), axis=1, kind="stable")
     merit_eff = np.take_along_axis(eff_t, merit % A, axis=1)
     merit_cost = np.take_along_axis(cost, merit // A, axis=1)
-    out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1))
+    merit = merit.astype(np.uint32)
+    # an upper bound of the unit cost over each block of the merit order, per unit PUE
+    # (the kernel's own product of three roundings stays below it by the margin)
+    n_blk = -(-(R * A) // _BLOCK)
+    c_unit = np.zeros((T, n_blk * _BLOCK))
+    c_unit[:, : R * A] = merit_eff * KWH_PER_THS_DAY_PER_J_PER_TH * merit_cost
+    blk = c_unit.reshape(T, n_blk, _BLOCK).max(axis=2)
+    blk_cost_max = blk + np.abs(blk) * 1e-13
+    out = (eff_t, eff_order, merit, merit_eff, merit_cost, eff_t.max(axis=1), blk_cost_max)
     for a in out:
         a.setflags(write=False)
     return out
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
-def _siting_weights(c, headroom, net_gw, access, beta, w):
-    """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``."""
-    R = c.shape[0]
+def _cmin(c, headroom, access):
+    """Least cost of the regions that may take machines (1 if none)."""
     cmin = np.inf
-    for r in range(R):
+    for r in range(c.shape[0]):
         if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW and c[r] < cmin:
             cmin = c[r]
     if not np.isfinite(cmin):
         cmin = 1.0
+    return cmin
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _siting_weights(c, headroom, net_gw, access, beta, w, raw):
+    """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``; the
+    weights before normalisation into ``raw``.  Returns the least cost (:func:`_cmin`)."""
+    R = c.shape[0]
+    cmin = _cmin(c, headroom, access)
     net = max(net_gw, 1e-3)
     tot = 0.0
     for r in range(R):
@@ -153,9 +182,11 @@ def _siting_weights(c, headroom, net_gw, access, beta, w):
             w[r] = access[r] * np.exp(-beta * rel) * h
         else:
             w[r] = 0.0
+        raw[r] = w[r]
         tot += w[r]
     for r in range(R):
         w[r] = w[r] / tot if tot > 0 else 0.0
+    return cmin
 
 
 @numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
@@ -220,17 +251,21 @@ def kernel(
     host_mask,
     host_g,
     host_floor,
+    blk_cost_max,
 ):
     """All months of every run; see the module docstring.  Writes ``out_full`` (6, T, N, R)
     float32 when ``full`` else ``out_tot`` (6, T, N) and, for the first
     ``hash_reg.shape[0]`` months, the running hash rate by region ``hash_reg`` (T_r, N, R)
-    float32; and ``flows`` (13, T, N)."""
+    float32; and ``flows`` (13, T, N).  ``blk_cost_max`` (T, blocks): an upper bound of the
+    unit cost at PUE = 1 over each block of the merit order (:func:`month_tables`)."""
     N = revenue.shape[1]
     R = base_cap.shape[2]  # (V, T, R): one array per combination of cap kinds
     A = eff_t.shape[1]
     K = pool_idx.shape[0]
     S = sc_share.shape[0]
     KWH = KWH_PER_THS_DAY_PER_J_PER_TH
+    # positions in the merit order are unsigned (no negative-index wraparound in the scan)
+    n_units = np.uint64(R * A)
     for n in numba.prange(N):
         pue = prm[0, n]
         cv = cap_var[n]  # the run's cap kinds
@@ -241,6 +276,9 @@ def kernel(
         site_rel = prm[5, n]
         ma_rel = prm[6, n]
         reloc_delay = prm[7, n]
+        # arrivals of a first-order delay (steps.outflow): a product, not a division per
+        # unit (differs from the reference's quotient by at most one rounding)
+        inv_delay = 1.0 / max(reloc_delay, 1.0) if reloc_delay >= 1.0 else 1.0
         ug_acc = prm[8, n]
         beta = prm[9, n]
         mobility = prm[10, n]
@@ -261,6 +299,8 @@ def kernel(
         ug = np.zeros((l_max, A))
         run = np.zeros((R, A))
         runnable = np.zeros((R, A))
+        run_f = run.reshape(R * A)  # flat views, in merit-order units
+        rnb_f = runnable.reshape(R * A)
         g = np.empty(A)
         inst = np.empty(R)
         inst2 = np.empty(R)  # load after deliveries and seasonal moves
@@ -273,12 +313,27 @@ def kernel(
         headroom = np.empty(R)
         w_new = np.empty(R)
         w_rel = np.empty(R)
+        raw = np.empty(R)
         acc_rel = np.empty(R)
         rel_tot = np.zeros(A)
+        frb = np.empty(A)  # share of each slot that gets power
         ug_tot = np.zeros(A)
         sbuf = np.empty((8, K))
         move = np.zeros((K, K))
         sent = np.empty((K, A))
+        rec = np.empty(A)
+        # rows (regions) whose vintage slots may hold capacity: an empty row stays empty
+        # until machines are delivered, arrive from transit (tr_live: the row has received
+        # relocated machines), come back underground or move in China's pool (those rows are
+        # always live); empty rows skip the passes over slots, whose terms there are zeros
+        live = np.ones(R, dtype=np.bool_)
+        always = np.zeros(R, dtype=np.bool_)
+        tr_live = np.zeros(R, dtype=np.bool_)
+        rnb_zero = np.ones(R, dtype=np.bool_)  # the row of runnable is all zero
+        for i in range(K):
+            always[pool_idx[i]] = True
+        if cn_ug >= 0:
+            always[cn_ug] = True
         # initial state (model.initial_state)
         ssum = 0.0
         for r in range(R):
@@ -309,14 +364,16 @@ def kernel(
                     f = retire_frac[ages[kk]]
                     a = (t - ages[kk]) % A
                     for r in range(R):
-                        q = cap[r, a] * f
-                        retired += q
-                        cap[r, a] -= q
+                        if live[r]:  # (an empty row retires nothing)
+                            q = cap[r, a] * f
+                            retired += q
+                            cap[r, a] -= q
                     if has_transit:
                         for r in range(R):
-                            q = transit[r, a] * f
-                            gone += q
-                            transit[r, a] -= q
+                            if tr_live[r]:
+                                q = transit[r, a] * f
+                                gone += q
+                                transit[r, a] -= q
                     for j in range(l_max):
                         q = ug[j, a] * f
                         gone += q
@@ -346,13 +403,19 @@ def kernel(
                 x = 0.0
                 y = 0.0
                 x2 = 0.0
-                if has_transit:
+                if not (live[r] or always[r] or (has_transit and tr_live[r])):
+                    inst[r] = 0.0
+                    trans_gw[r] = 0.0
+                    inst2[r] = 0.0
+                    continue
+                live[r] = True
+                if has_transit and tr_live[r]:
                     for a in range(A):
                         c = cap[r, a]
                         tr = transit[r, a]
                         x += c * g[a]
                         y += tr * g[a]
-                        arr = tr / max(reloc_delay, 1.0) if reloc_delay >= 1.0 else tr
+                        arr = tr * inv_delay
                         transit[r, a] = tr - arr
                         tr_sum += tr - arr
                         c = c + arr
@@ -401,7 +464,7 @@ def kernel(
                 headroom[r] = max(allowed[r] - inst[r] - trans_gw[r], 0.0)
             if cn_ug >= 0:
                 access[cn_ug] = ug_acc if opened else 0.0
-            _siting_weights(site_cost[t], headroom, net_gw, access, beta, w_new)
+            cmin_new = _siting_weights(site_cost[t], headroom, net_gw, access, beta, w_new, raw)
             # deliveries within the ASIC supply, into this month's slot
             gw_per_ehs = eff_new[t] * pue * 1e-3
             wsum = 0.0
@@ -412,6 +475,8 @@ def kernel(
             delivered = 0.0
             for r in range(R):
                 placed = d * w_new[r]
+                if placed != 0.0:
+                    live[r] = True
                 cap[r, s] += placed
                 inst2[r] += placed * g[s]
                 delivered += placed
@@ -426,7 +491,7 @@ def kernel(
                     ug[sl, a] = 0.0
             # 4. seasonal moves in China's pool
             if K > 1:
-                _seasonal(cap, g, allowed, price[t], pool_idx, mobility, sbuf, move, sent)
+                _seasonal(cap, g, allowed, price[t], pool_idx, mobility, sbuf, move, sent, rec)
                 for i in range(K):
                     r = pool_idx[i]
                     x = 0.0
@@ -445,7 +510,15 @@ def kernel(
             rel_out = 0.0
             any_rel = False
             any_ug = False
+            disp_init = False
             for r in range(R):
+                if not live[r]:  # an empty row: nothing runs, nothing leaves
+                    if not rnb_zero[r]:
+                        for a in range(A):
+                            runnable[r, a] = 0.0
+                        rnb_zero[r] = True
+                    continue
+                rnb_zero[r] = False
                 me = min_eff[t, r]
                 need[r] = allowed[r] < inst2[r] * (1.0 + 1e-12) or eff_max[t] > me
                 if not need[r]:
@@ -469,6 +542,7 @@ def kernel(
                     kind = reloc_kind[t, r]
                     reloc = site_rel if kind == 1 else (ma_rel if kind == 2 else reloc_share[t, r])
                     ugs = ug_share[t, r]
+                # the share of each slot that gets power, in the efficiency order ...
                 cum = 0.0
                 alw = allowed[r]
                 for i in range(A):
@@ -487,27 +561,36 @@ def kernel(
                         fr = 1.0
                     else:
                         fr = min(max(room_ / (pw if pw > 0 else 1.0), 0.0), 1.0)
-                    rs = c * fr
+                    frb[a] = fr
+                # ... then the stranded part leaves, slot by slot (a slot that runs in
+                # full has no leavers: zero terms)
+                if not disp_init:
+                    for a in range(A):
+                        rel_tot[a] = 0.0
+                        ug_tot[a] = 0.0
+                    disp_init = True
+                n_rel = 0
+                n_ug = 0
+                for a in range(A):
+                    c = cap[r, a]
+                    rs = c * frb[a]
                     leave = (c - rs) * rate
                     c2 = c - leave
                     cap[r, a] = c2
                     runnable[r, a] = min(rs, c2)
-                    if leave != 0.0:
-                        lr = leave * reloc
-                        lu = leave * ugs
-                        scr_pol += leave - lr - lu
-                        if not any_rel and not any_ug:
-                            for j in range(A):
-                                rel_tot[j] = 0.0
-                                ug_tot[j] = 0.0
-                        ug_out += lu
-                        rel_out += lr
-                        rel_tot[a] += lr
-                        ug_tot[a] += lu
-                        if lr != 0.0:
-                            any_rel = True
-                        if lu != 0.0:
-                            any_ug = True
+                    lr = leave * reloc
+                    lu = leave * ugs
+                    scr_pol += leave - lr - lu
+                    ug_out += lu
+                    rel_out += lr
+                    rel_tot[a] += lr
+                    ug_tot[a] += lu
+                    n_rel += 1 if lr != 0.0 else 0
+                    n_ug += 1 if lu != 0.0 else 0
+                if n_rel > 0:
+                    any_rel = True
+                if n_ug > 0:
+                    any_ug = True
             # relocation of the leavers: abroad by the siting weights, or underground
             if cn_ug >= 0 and any_ug:
                 sl = t % L
@@ -516,7 +599,18 @@ def kernel(
             if any_rel:
                 for r in range(R):
                     acc_rel[r] = access[r] * (1.0 if not_ug[r] else 0.0)
-                _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, w_rel)
+                if _cmin(site_cost[t], headroom, acc_rel) == cmin_new:
+                    # the same weights as the new machines' where relocation may go (its
+                    # access is theirs there): normalised again, no exponentials
+                    tot = 0.0
+                    for r in range(R):
+                        wr = raw[r] if acc_rel[r] > 0 else 0.0
+                        w_rel[r] = wr
+                        tot += wr
+                    for r in range(R):
+                        w_rel[r] = w_rel[r] / tot if tot > 0 else 0.0
+                else:
+                    _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, w_rel, raw)
                 ws = 0.0
                 for r in range(R):
                     ws += w_rel[r]
@@ -525,6 +619,7 @@ def kernel(
                         wr = w_rel[r]
                         if wr == 0.0:
                             continue
+                        tr_live[r] = True
                         for a in range(A):
                             add = wr * rel_tot[a]
                             transit[r, a] = transit[r, a] + add
@@ -538,33 +633,33 @@ def kernel(
                     rel_out -= lost
             # 6. dispatch by merit order (units that cannot run are zero: skipped)
             rev = revenue[t, n]
-            run[:, :] = 0.0  # units after the marginal one stay idle
+            # (run is all zero here: the outputs pass of the last month cleared it; units
+            # after the marginal one stay idle)
             cum_h = 0.0
             hh = 0.0
             he = 0.0
-            run_f = run.reshape(R * A)
-            rnb_f = runnable.reshape(R * A)
-            i0 = 0
-            while i0 < R * A:
-                i1 = min(i0 + _BLOCK, R * A)
+            i0 = np.uint64(0)
+            blk = 0
+            while i0 < n_units:
+                i1 = min(i0 + np.uint64(_BLOCK), n_units)
                 # every unit of the block is run in full, then checked at once: the block
-                # stands if its dearest unit with capacity runs at the block's cumulative
-                # hash rate (costs and cumulative hash rate rise along the merit order)
+                # stands if its dearest unit runs at the block's cumulative hash rate
+                # (costs and cumulative hash rate rise along the merit order; the dearest
+                # unit's cost is bounded by the month's table, so the check is
+                # conservative: a block that fails it is taken unit by unit)
                 bs = 0.0
                 hb = 0.0
                 eb = 0.0
-                c_last = 0.0
                 for i in range(i0, i1):
                     k = merit[t, i]
-                    v = rnb_f[k]
-                    th = v * 1e6
+                    th = rnb_f[k] * 1e6
                     x = th * 1e-6
                     run_f[k] = x
                     bs += th
                     hb += x
                     eb += x * merit_eff[t, i]
-                    c_i = merit_eff[t, i] * pue * KWH * merit_cost[t, i]
-                    c_last = max(c_last, c_i if v > 0.0 else 0.0)
+                c_last = blk_cost_max[t, blk] * pue
+                blk += 1
                 if c_last * (cum_h + bs) <= rev * (1.0 - 1e-12):
                     cum_h += bs
                     hh += hb
@@ -622,17 +717,22 @@ def kernel(
                 x = 0.0
                 hr = 0.0
                 ir = 0.0
-                for a in range(A):
-                    rn = run[r, a]
-                    c = cap[r, a]
-                    x += rn * g[a]
-                    hr += rn
-                    ir += c
-                    q = max(runnable[r, a] - rn, 0.0) * scrap_rate
-                    scr_econ += q
-                    c = max(c - q, 0.0)
-                    cap[r, a] = c
-                    st_cap += c
+                if live[r]:  # (an empty row's run is zero: its runnable was)
+                    st_r = 0.0
+                    for a in range(A):
+                        rn = run[r, a]
+                        run[r, a] = 0.0  # for the next month's dispatch
+                        c = cap[r, a]
+                        x += rn * g[a]
+                        hr += rn
+                        ir += c
+                        q = max(runnable[r, a] - rn, 0.0) * scrap_rate
+                        scr_econ += q
+                        c = max(c - q, 0.0)
+                        cap[r, a] = c
+                        st_r += c
+                    st_cap += st_r
+                    live[r] = st_r != 0.0  # (no slot is negative after the max)
                 p = x * scale
                 e = p * hours[t] * 1e-3
                 nom = min(p, ex_gw[r]) if ban[t, r] > 0 else 0.0
@@ -734,10 +834,10 @@ def _site_cap(allowed, inst, coal, group, share):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
+def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent, rec):
     """:func:`hashcarbon.models.world.steps.seasonal_moves` for one run (``cap`` in place).
 
-    ``buf`` (8, K), ``move`` (K, K) and ``sent`` (K, A) are work buffers."""
+    ``buf`` (8, K), ``move`` (K, K), ``sent`` (K, A) and ``rec`` (A,) are work buffers."""
     K = pool_idx.shape[0]
     A = g.shape[0]
     pp, ap, pr, room, share, left, out_gw, frac_out = (
@@ -810,13 +910,19 @@ def _seasonal(cap, g, allowed, price_t, pool_idx, mobility, buf, move, sent):
             moving = True
     if not moving:
         return
+    # what each province receives, summed over the donors in order (the other terms are
+    # zeros: no share or nothing sent)
     for j in range(K):
         rj = pool_idx[j]
         for a in range(A):
-            rec = 0.0
-            for i in range(K):
-                rec += sent[i, a] * move[i, j]
-            cap[rj, a] = cap[rj, a] - sent[j, a] + rec
+            rec[a] = 0.0
+        for i in range(K):
+            m = move[i, j]
+            if m != 0.0 and frac_out[i] > 0:
+                for a in range(A):
+                    rec[a] += sent[i, a] * m
+        for a in range(A):
+            cap[rj, a] = cap[rj, a] - sent[j, a] + rec[a]
 
 
 def _hosting_args(inp, V: int, R: int, N: int):
@@ -870,7 +976,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
     pue_order = None if isinstance(P["pue"], np.ndarray) else float(P["pue"])
     # slot efficiencies, the orders, and the efficiency and price of each unit in merit
     # order (sequential reads in the kernel)
-    eff_t, eff_order, merit, merit_eff, merit_cost, eff_max = month_tables(
+    eff_t, eff_order, merit, merit_eff, merit_cost, eff_max, blk_cost_max = month_tables(
         inp.eff_pre, inp.eff_new, inp.cost, pue_order
     )
     l_max = int(np.max(np.maximum(np.round(prm[2]), 1.0)))
@@ -920,7 +1026,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         _c(inp.revenue[:, :N], float),
         _c(inp.in_shortage, np.bool_),
         _c(inp.sust_share, float),
-        _c(inp.pool_idx, np.int64),
+        _c(inp.pool_idx, np.uint32),
         _c(inp.pool, np.bool_),
         _c(inp.not_ug, np.bool_),
         int(inp.cn_ug),
@@ -955,6 +1061,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         flows,
         cap_var,
         *_hosting_args(inp, base_cap.shape[0], R, N),
+        blk_cost_max,
     )
     if t_reg:
         return tot, flows, hash_reg
