@@ -24,7 +24,7 @@ def run() -> None:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
     from hashcarbon.cli import main
 
-    sys.exit(main())
+    sys.exit(main(console=True))
 
 
 if __name__ == "__main__":

@@ -73,13 +73,17 @@ def _say(message: str) -> None:
         typer.echo(f"error: {' '.join(str(message).split())}", err=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, console: bool = False) -> int:
     """Console-script entry point; returns the exit code.
 
     The one error boundary of the command line: a :class:`HashcarbonError` (bad input, an
     unwritable output, a full disk: exit 2), any other :class:`OSError` (exit 1) and Ctrl-C
     (exit 130) each become one line on stderr; anything else is a bug and shows a
     traceback.
+
+    ``console`` (the console script): once the command has finished (its output complete
+    and in place), a late Ctrl-C is ignored, so one that arrives while the process exits
+    cannot turn a finished run into a silent death by SIGINT.
     """
     # From here on Ctrl-C raises KeyboardInterrupt, so writers remove their temp files
     # (``hashcarbon.__main__`` exits at once on a Ctrl-C during the imports before).
@@ -87,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = app(args=argv, prog_name="hashcarbon", standalone_mode=False)
+        if console:  # finished: nothing left to interrupt (see the docstring)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except HashcarbonError as err:
         _say(err)
         return 2
@@ -140,4 +146,4 @@ def _interrupted() -> int:
 
 
 def run() -> None:  # pragma: no cover - thin wrapper
-    sys.exit(main())
+    sys.exit(main(console=True))
