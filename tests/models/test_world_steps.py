@@ -261,14 +261,17 @@ def test_us_state_load_rows_are_an_option():
     dec = time.get_loc(pd.Timestamp("2021-12-01"))
     shipped, _ = base_caps_gw(time, {})
     states, _ = base_caps_gw(time, {"us_state_load": True})
-    assert np.isinf(shipped[:, ga]).all() and np.isinf(shipped[:, ky]).all()
+    assert np.isinf(shipped[:, ga]).all()
+    assert np.isinf(shipped[:, ky]).all()
     assert shipped[dec, ny] == pytest.approx(0.5)
-    assert states[0, ga] == pytest.approx(0.02) and states[dec, ga] == pytest.approx(0.95)
-    assert states[dec, ky] == pytest.approx(0.34) and states[-1, ky] == pytest.approx(0.34)
+    assert states[0, ga] == pytest.approx(0.02)
+    assert states[dec, ga] == pytest.approx(0.95)
+    assert states[dec, ky] == pytest.approx(0.34)
+    assert states[-1, ky] == pytest.approx(0.34)
     assert states[time.get_loc(pd.Timestamp("2021-06-01")), ny] == pytest.approx(0.2)
     assert states[dec, ny] == pytest.approx(0.3)
     np.testing.assert_array_equal(states[:, tx], shipped[:, tx])
-    # with measured_load off the new rows go too where a region has measured rows (none here)
+    # the two optional kinds combine: the Texas site loads leave the state rows alone
     both, _ = base_caps_gw(time, {"us_state_load": True, "site_load": True})
     np.testing.assert_array_equal(both[:, ga], states[:, ga])
 
@@ -283,7 +286,8 @@ def test_georgia_miner_price_is_an_option():
 
     t = pd.date_range("2020-01-01", "2022-12-01", freq="MS")
     p = georgia_miner_price_usd_per_kwh(t, 0.04)
-    assert np.isnan(p[t < "2021-07-01"]).all() and (p[t >= "2021-07-01"] == 0.04).all()
+    assert np.isnan(p[t < "2021-07-01"]).all()
+    assert (p[t >= "2021-07-01"] == 0.04).all()
     assert (georgia_miner_price_usd_per_kwh(t, 0.04, held_back=True) == 0.04).all()
     with pytest.raises(DataError, match="georgia_miner_price_usd_per_kwh"):
         georgia_miner_price_usd_per_kwh(t, 0.0)
@@ -300,10 +304,12 @@ def test_georgia_miner_price_is_an_option():
     for level in (1, 2):
         np.testing.assert_array_equal(prices[level][:, others], prices[0][:, others])
     np.testing.assert_array_equal(prices[1][:jul, ga], prices[0][:jul, ga])
-    assert np.allclose(prices[1][jul:, ga], 0.04) and np.allclose(prices[2][:, ga], 0.04)
+    assert np.allclose(prices[1][jul:, ga], 0.04)
+    assert np.allclose(prices[2][:, ga], 0.04)
     # shipped: the parent's EIA industrial average in 2020 (0.067), the listed miners'
     # quarterly rows in 2021 (the pipeline's shortest-period rule: 0.035-0.041)
-    assert prices[0][jul - 12, ga] > 0.06 and prices[0][jul, ga] < 0.045
+    assert prices[0][jul - 12, ga] > 0.06
+    assert prices[0][jul, ga] < 0.045
 
 
 # ---------------------------------------------------------------- guards
