@@ -29,7 +29,8 @@ CODES = list(region_table().codes)
 def test_input_tables_have_source_and_status():
     cap = capacity_table()
     assert cap["source"].str.len().min() > 10
-    assert set(cap["kind"]) <= {"resource", "policy", "measured_load", "assumption", "site_load"}
+    kinds = {"resource", "policy", "measured_load", "assumption", "site_load", "us_state_load"}
+    assert set(cap["kind"]) <= kinds
     for p in table():
         assert p["status"] in {"stated", "inferred", "assumption", "fitted"}
         assert len(p["source"]) > 20, p["name"]

@@ -249,6 +249,69 @@ def test_site_load_rows_are_an_option():
     assert sites[0, tx] == pytest.approx(0.35)
 
 
+def test_us_state_load_rows_are_an_option():
+    """Kind us_state_load (use_us_state_load_caps, not shipped): Georgia and Kentucky get
+    their Dec 2021 map-split loads, New York's sourced loads replace its assumed 0.5 GW,
+    and Texas is untouched (docs/notes/region_loads_2019_2022.md G2, N1)."""
+    from hashcarbon.models.world.inputs import base_caps_gw
+
+    time = pd.date_range("2019-01-01", "2022-06-01", freq="MS")
+    codes = world.region_table().codes
+    ga, ky, ny, tx = (codes.index(c) for c in ("US-GA", "US-KY", "US-NY", "US-TX"))
+    dec = time.get_loc(pd.Timestamp("2021-12-01"))
+    shipped, _ = base_caps_gw(time, {})
+    states, _ = base_caps_gw(time, {"us_state_load": True})
+    assert np.isinf(shipped[:, ga]).all()
+    assert np.isinf(shipped[:, ky]).all()
+    assert shipped[dec, ny] == pytest.approx(0.5)
+    assert states[0, ga] == pytest.approx(0.02)
+    assert states[dec, ga] == pytest.approx(0.95)
+    assert states[dec, ky] == pytest.approx(0.34)
+    assert states[-1, ky] == pytest.approx(0.34)
+    assert states[time.get_loc(pd.Timestamp("2021-06-01")), ny] == pytest.approx(0.2)
+    assert states[dec, ny] == pytest.approx(0.3)
+    np.testing.assert_array_equal(states[:, tx], shipped[:, tx])
+    # the two optional kinds combine: the Texas site loads leave the state rows alone
+    both, _ = base_caps_gw(time, {"us_state_load": True, "site_load": True})
+    np.testing.assert_array_equal(both[:, ga], states[:, ga])
+
+
+def test_georgia_miner_price_is_an_option():
+    """georgia_miner_price (not shipped): US-GA at 0.04 USD/kWh (Mawson, Jul-Aug 2021, note
+    G4) from Jul 2021, or from 2014 when held back; every other region and month keeps the
+    pipeline's price; a bad price is one line naming the parameter."""
+    from hashcarbon.models.world.inputs import georgia_miner_price_usd_per_kwh
+    from hashcarbon.models.world.params import resolve
+    from hashcarbon.scenario import load_scenario
+
+    t = pd.date_range("2020-01-01", "2022-12-01", freq="MS")
+    p = georgia_miner_price_usd_per_kwh(t, 0.04)
+    assert np.isnan(p[t < "2021-07-01"]).all()
+    assert (p[t >= "2021-07-01"] == 0.04).all()
+    assert (georgia_miner_price_usd_per_kwh(t, 0.04, held_back=True) == 0.04).all()
+    with pytest.raises(DataError, match="georgia_miner_price_usd_per_kwh"):
+        georgia_miner_price_usd_per_kwh(t, 0.0)
+
+    hist, scen, rt = world.history(), load_scenario("china-ban-2021"), world.region_table()
+    ga = rt.codes.index("US-GA")
+    prices = {}
+    for level in (0, 1, 2):
+        P = resolve({**scen.parameters, "georgia_miner_price": level})
+        inp, _, _ = model.prepare(hist, scen, 1, 0, P, rt)
+        prices[level] = inp.price
+    jul = inp.time.get_loc(pd.Timestamp("2021-07-01"))
+    others = np.arange(len(rt.codes)) != ga
+    for level in (1, 2):
+        np.testing.assert_array_equal(prices[level][:, others], prices[0][:, others])
+    np.testing.assert_array_equal(prices[1][:jul, ga], prices[0][:jul, ga])
+    assert np.allclose(prices[1][jul:, ga], 0.04)
+    assert np.allclose(prices[2][:, ga], 0.04)
+    # shipped: the parent's EIA industrial average in 2020 (0.067), the listed miners'
+    # quarterly rows in 2021 (the pipeline's shortest-period rule: 0.035-0.041)
+    assert prices[0][jul - 12, ga] > 0.06
+    assert prices[0][jul, ga] < 0.045
+
+
 # ---------------------------------------------------------------- guards
 def test_relocation_delay_below_one_month_gives_no_negative_values():
     ds = world.run(

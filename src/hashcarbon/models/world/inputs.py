@@ -19,10 +19,13 @@ One table ships beside this module, every row with a status and a source:
     Dated anchor points of the power available to mining per region [GW], linearly
     interpolated and held after the last point; each row has a *kind*: ``resource``
     (dry-season limits), ``policy`` (a stated allocation), ``measured_load`` (an observed
-    load, which partly contains the answer), ``assumption`` or ``site_load`` (the sum of
+    load, which partly contains the answer), ``assumption``, ``site_load`` (the sum of
     the stated sites' loads in a region, extra anchor points applied only when the
-    ``use`` mapping asks for them: parameter ``use_site_load_caps``).  Regions without
-    rows are uncapped.
+    ``use`` mapping asks for them: parameter ``use_site_load_caps``) or ``us_state_load``
+    (sourced loads of the US hosting states Georgia, Kentucky and New York, 2019-2021:
+    stated sites and Cambridge's Dec 2021 state split; applied only with
+    ``use_us_state_load_caps``, and then they replace the region's ``assumption`` rows).
+    Regions without rows are uncapped.
 
 The network history (hash rate, BTC price, subsidy and fees per day) comes from
 :func:`hashcarbon.data.network`.
@@ -43,6 +46,7 @@ __all__ = [
     "History",
     "RegionTable",
     "capacity_table",
+    "georgia_miner_price_usd_per_kwh",
     "grid_paths",
     "load_history",
     "region_codes",
@@ -51,11 +55,15 @@ __all__ = [
 ]
 
 _HERE = "hashcarbon.models.world"
-KINDS = ("resource", "policy", "measured_load", "assumption", "site_load")
+KINDS = ("resource", "policy", "measured_load", "assumption", "site_load", "us_state_load")
 STATUSES = ("stated", "inferred", "assumption")
 #: Cap kinds applied unless the ``use`` mapping says otherwise: every kind but
-#: ``site_load`` (sums of stated sites' loads, an option: ``use_site_load_caps``).
-KINDS_ON_BY_DEFAULT = {"site_load": False}
+#: ``site_load`` (sums of stated sites' loads, an option: ``use_site_load_caps``) and
+#: ``us_state_load`` (the US hosting states, an option: ``use_us_state_load_caps``).
+KINDS_ON_BY_DEFAULT = {"site_load": False, "us_state_load": False}
+#: Kinds whose rows, when applied, replace the region's ``assumption`` rows (New York's
+#: assumed 0.5 GW of Jun 2021 gives way to its sourced loads).
+KINDS_REPLACING_ASSUMPTIONS = ("us_state_load",)
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -258,6 +266,35 @@ def us_miner_price_usd_per_kwh(time: pd.DatetimeIndex, held_back: bool = False) 
     return _us_miner_price_cached(f"{time[0]:%Y-%m-01}", len(time), bool(held_back))
 
 
+#: First month of the Georgia miners' price (``georgia_miner_price = 1``): the date of its
+#: source, Mawson's Sandersville site "operational" at 0.04 USD/kWh in Jul-Aug 2021
+#: (docs/notes/region_loads_2019_2022.md G4: https://www.theblock.co/linked/114651/mawson-bitcoin-mining-300-mw-georgia).
+GEORGIA_MINER_PRICE_FROM = "2021-07-01"
+
+
+def georgia_miner_price_usd_per_kwh(
+    time: pd.DatetimeIndex, price_usd_per_kwh: float, held_back: bool = False
+) -> np.ndarray:
+    """Georgia miners' power price by month [USD/kWh], shape (T,); NaN where not applied.
+
+    ``price_usd_per_kwh`` (parameter ``georgia_miner_price_usd_per_kwh``, 0.04: Mawson,
+    Sandersville GA, 100 MW allocated and 400 MW negotiated at 0.04 USD/kWh, Jul-Aug
+    2021, note G4; CleanSpark College Park GA pays "about half" the utility price, G6)
+    from :data:`GEORGIA_MINER_PRICE_FROM`, held after (a price persists until a source
+    says otherwise, the pipeline's rule); NaN before, where the region keeps the
+    pipeline's price (its parent's, the EIA industrial average).  ``held_back=True``
+    applies it from the first month (a sensitivity: no source gives the price of the
+    few Georgia sites before 2021).
+    """
+    p = float(price_usd_per_kwh)
+    if not np.isfinite(p) or p <= 0:
+        raise DataError(f"georgia_miner_price_usd_per_kwh: expected a price > 0, got {p}")
+    out = np.full(len(time), p)
+    if not held_back:
+        out[np.asarray(time < pd.Timestamp(GEORGIA_MINER_PRICE_FROM))] = np.nan
+    return out
+
+
 def region_codes() -> tuple[str, ...]:
     """Region codes of the world model, in model order."""
     return region_table().codes
@@ -292,10 +329,14 @@ def _interpolated_caps(first: str, n: int, use: tuple) -> np.ndarray:
     for r, code in enumerate(rt.codes):
         rows = caps[caps["region"] == code]
         if not use_d.get("measured_load", True) and (rows["kind"] == "measured_load").any():
-            rows = rows[~rows["kind"].isin(["measured_load", "assumption", "site_load"])]
+            rows = rows[
+                ~rows["kind"].isin(["measured_load", "assumption", "site_load", "us_state_load"])
+            ]
         rows = rows[rows["kind"].map(lambda k: use_d.get(k, KINDS_ON_BY_DEFAULT.get(k, True)))]
         if rows.empty:
             continue
+        if rows["kind"].isin(KINDS_REPLACING_ASSUMPTIONS).any():
+            rows = rows[rows["kind"] != "assumption"]
         x = rows["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
         cap[:, r] = np.interp(t_ns, x, rows["cap_gw"].to_numpy(dtype=float))
     cap.flags.writeable = False

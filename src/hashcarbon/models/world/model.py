@@ -72,6 +72,7 @@ from hashcarbon.models.world.inputs import (
     RegionTable,
     base_caps_gw,
     basket_table,
+    georgia_miner_price_usd_per_kwh,
     grid_paths,
     new_machine_efficiency,
     region_table,
@@ -309,6 +310,22 @@ def prepare(
                 )
                 cost[:, j] = cost[:, j] + new - price[:, j]
                 price[:, j] = new
+    if P.get("georgia_miner_price", 0) > 0.5 and "US-GA" in rt.codes:
+        # Georgia's sourced miners' price (inputs.georgia_miner_price_usd_per_kwh) instead
+        # of its parent's EIA industrial average (or the listed miners' cost above)
+        ga = georgia_miner_price_usd_per_kwh(
+            time,
+            _first(P["georgia_miner_price_usd_per_kwh"]),
+            held_back=P["georgia_miner_price"] > 1.5,
+        )
+        j = rt.index("US-GA")
+        new = np.where(
+            np.isfinite(ga),
+            np.maximum(np.nan_to_num(ga) + lv.tariff_usd_per_kwh[:, j], 1e-4),
+            price[:, j],
+        )
+        cost[:, j] = cost[:, j] + new - price[:, j]
+        price[:, j] = new
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
@@ -370,6 +387,7 @@ CAP_SWITCHES = (
     ("resource", "use_resource_caps"),
     ("policy", "use_policy_caps"),
     ("site_load", "use_site_load_caps"),
+    ("us_state_load", "use_us_state_load_caps"),
 )
 
 
