@@ -255,6 +255,19 @@ def region_paths(time: pd.DatetimeIndex, lv: Levers, factor_set="ccaf", projecti
     return price, intensity, sust, curt_twh, cost
 
 
+def _replace_price(price, cost, j: int, base_usd_per_kwh, tariff_usd_per_kwh) -> None:
+    """Set region ``j``'s electricity price (T, R) [USD/kWh] in place to ``base`` + the
+    scenario's tariff (floored at 1e-4, as :func:`region_paths`) where ``base`` is finite
+    (NaN keeps the pipeline's price), and move its cost (incl. carbon tax) by as much."""
+    new = np.where(
+        np.isfinite(base_usd_per_kwh),
+        np.maximum(np.nan_to_num(base_usd_per_kwh) + tariff_usd_per_kwh[:, j], 1e-4),
+        price[:, j],
+    )
+    cost[:, j] = cost[:, j] + new - price[:, j]
+    price[:, j] = new
+
+
 def initial_share(rt: RegionTable, P: dict) -> np.ndarray:
     """Regional split of the Jan-2014 fleet from the ``initial_share_*`` parameters."""
     share = np.zeros(len(rt.codes))
@@ -302,14 +315,7 @@ def prepare(
         miner = us_miner_price_usd_per_kwh(time, held_back=P["us_miner_price"] > 1.5)
         for code in US_MINER_PRICE_REGIONS:
             if code in rt.codes:
-                j = rt.index(code)
-                new = np.where(
-                    np.isfinite(miner),
-                    np.maximum(np.nan_to_num(miner) + lv.tariff_usd_per_kwh[:, j], 1e-4),
-                    price[:, j],
-                )
-                cost[:, j] = cost[:, j] + new - price[:, j]
-                price[:, j] = new
+                _replace_price(price, cost, rt.index(code), miner, lv.tariff_usd_per_kwh)
     if P.get("georgia_miner_price", 0) > 0.5 and "US-GA" in rt.codes:
         # Georgia's sourced miners' price (inputs.georgia_miner_price_usd_per_kwh) instead
         # of its parent's EIA industrial average (or the listed miners' cost above)
@@ -318,14 +324,7 @@ def prepare(
             _first(P["georgia_miner_price_usd_per_kwh"]),
             held_back=P["georgia_miner_price"] > 1.5,
         )
-        j = rt.index("US-GA")
-        new = np.where(
-            np.isfinite(ga),
-            np.maximum(np.nan_to_num(ga) + lv.tariff_usd_per_kwh[:, j], 1e-4),
-            price[:, j],
-        )
-        cost[:, j] = cost[:, j] + new - price[:, j]
-        price[:, j] = new
+        _replace_price(price, cost, rt.index("US-GA"), ga, lv.tariff_usd_per_kwh)
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
