@@ -811,10 +811,14 @@ class WorldAdapter(Adapter):
     }
     window = ("2021-01", "2030-12")
     years = tuple(range(2021, 2031))
-    switches = ("use_measured_caps", "use_resource_caps", "use_policy_caps")
     #: Structural choices the model takes per run (``per_run`` rows of the parameter
-    #: table, sampled as discrete choices; no extra model call): name -> (choices, source)
+    #: table, sampled as discrete choices; no extra model call): name -> (choices, source);
+    #: the first choice is the shipped value
     run_choices: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        **{
+            name: (("1", "0"), "which cap kinds apply (docs/world.md, capacity limits)")
+            for name in ("use_measured_caps", "use_resource_caps", "use_policy_caps")
+        },
         "marginal_accounting": (
             ("0", "1"),
             "emission accounting: 0 grid average, 1 marginal (mining on reachable "
@@ -914,19 +918,8 @@ class WorldAdapter(Adapter):
                 )
             table = pd.DataFrame(rows)
         per_run_choices = {k: v for k, v in self.run_choices.items() if k in set(table["name"])}
-        table = table[~table["name"].isin(self.switches + tuple(per_run_choices))]
+        table = table[~table["name"].isin(tuple(per_run_choices))]
         structural = [
-            {
-                "name": s,
-                "unit": "-",
-                "default": "1",
-                "distribution": "choice:1|0",
-                "status": "assumption",
-                "source": "which cap kinds apply (docs/world.md, capacity limits)",
-            }
-            for s in self.switches
-        ]
-        structural += [
             {
                 "name": name,
                 "unit": "-",
