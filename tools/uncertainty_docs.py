@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon import uncertainty as unc
+from hashcarbon.models.world.calibration import FITTED
+from hashcarbon.report.sections import BBCE_SCENARIOS, DRIVER_PAIRS, JOINT_SCENARIOS
 
 TARGETS = {
     "bbce": [
@@ -29,22 +31,11 @@ TARGETS = {
         ("bbce-ma", "bbce-bm", "emissions_mt"),
         ("bbce-sr", "bbce-bm", "emissions_mt"),
     ],
-    "world": [
-        ("clean-exemption", "china-ban-2021", "emissions_mt"),
-        ("carbon-tax", "china-ban-2021", "emissions_mt"),
-    ],
+    # the differences whose drivers the report shows (section f)
+    "world": [(scen, base, "emissions_mt") for scen, base in DRIVER_PAIRS],
 }
-SCENARIOS = {
-    "bbce": ["bbce-bm", "bbce-ma", "bbce-sr", "bbce-ct"],
-    "world": [
-        "no-ban",
-        "china-ban-2021",
-        "clean-exemption",
-        "site-regulation",
-        "market-access",
-        "carbon-tax",
-    ],
-}
+#: the scenarios of the report's tables (the joint table: all six world scenarios)
+SCENARIOS = {"bbce": list(BBCE_SCENARIOS), "world": list(JOINT_SCENARIOS)}
 
 
 def _md(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
@@ -131,14 +122,9 @@ def compare_section(model: str, runs: int, seed: int, executor) -> str:
     )
 
 
+#: the fitted parameters, then the assumptions the hindcast profile bounds
 PROFILED = (
-    "invest_rate_per_month",
-    "supply_adjust_months",
-    "supply_growth_max_per_month",
-    "shortage_growth_max_per_month",
-    "alloc_cost_sensitivity",
-    "underground_access",
-    "scrap_idle_per_month",
+    *FITTED,
     "pue",
     "hurdle_margin",
     "expectation_months",
