@@ -185,3 +185,48 @@ def test_us_state_loads_not_shipped(report):
     assert abs(f["china_share_2025_10"] - 0.14) <= 0.05  # gained (shipped 0.24)
     assert f["hashrate_mape"]["mape_2016_2025"] <= 0.145
     assert f["hashrate_mape"]["mape_2022_2025"] <= 0.125
+
+
+def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
+    """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-3
+    (17.84 -> 17.841, below the precision it is shipped with) keeps every figure the
+    issue-10 targets look at (docs/world.md, round 6: the stolen-power refit fails this)."""
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 17.841})
+    for k in ("mape_2016_2025", "mape_2022_2025"):
+        assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
+    assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
+    for c, v in report["share_mae_2021_h2_points"].items():
+        assert abs(r["share_mae_2021_h2_points"][c] - v) <= 0.2, c
+    for y in (2020, 2021):
+        assert abs(r["intensity_g_per_kwh"][y] - report["intensity_g_per_kwh"][y]) <= 2.0
+
+
+# lowest-J refit of round 6 (tools/world_hosting_table.py round6: Malaysia's stolen power
+# on, its share fitted with the seven behavioural parameters, calibration.fit_multistart,
+# maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
+MALAYSIA_REFIT = {
+    "malaysia_illegal_power": 1,
+    "invest_rate_per_month": 0.16265516157219778,
+    "supply_adjust_months": 4.616975434494389,
+    "supply_growth_max_per_month": 0.23254013135625734,
+    "shortage_growth_max_per_month": 0.08210123243793543,
+    "alloc_cost_sensitivity": 15.643280665461592,
+    "underground_access": 0.8347671603067468,
+    "scrap_idle_per_month": 0.06789956584286815,
+    "malaysia_theft_share": 0.8400593086083441,
+}
+
+
+def test_malaysia_stolen_power_not_shipped(report):
+    """docs/world.md, round 6: with Malaysia's miners on stolen power (share fitted 0.84,
+    within the sources' 0.43-1) the refit meets 11 targets and loses none, but the figures
+    are a knife edge: the share moved by 4e-5 loses the hash MAPE in and out of sample and
+    the US share (the cheapest region's headroom toggles the least cost that the siting
+    logit divides by).  So the option is not shipped; the levels reached are held."""
+    r = calibration.hindcast_report(MALAYSIA_REFIT)
+    assert r["share_mae_7_points"] <= 2.94 < report["share_mae_7_points"]  # 2.93: met
+    assert r["hashrate_mape"]["mape_2022_2025"] <= 0.127  # 12.6 %
+    assert r["share_mae_by_country_points"]["Malaysia"] <= 1.1  # shipped 4.26
+    moved = calibration.hindcast_report({**MALAYSIA_REFIT, "malaysia_theft_share": 0.8401})
+    assert moved["hashrate_mape"]["mape_2022_2025"] >= 0.18  # 18.3 %: lost
+    assert moved["share_mae_2021_h2_points"]["United States"] >= 7.5  # 7.7: lost

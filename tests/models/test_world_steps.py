@@ -312,6 +312,44 @@ def test_georgia_miner_price_is_an_option():
     assert prices[0][jul, ga] < 0.045
 
 
+def test_malaysia_illegal_power_is_an_option():
+    """malaysia_illegal_power (not shipped): Malaysian miners pay (1 - s) x the pipeline's
+    Malaysian price, s = malaysia_theft_share (TNB's theft losses against the mining load);
+    every other region keeps its price; a share outside [0, 0.95] is one line naming it."""
+    from hashcarbon.models.world.inputs import (
+        MALAYSIA_THEFT_SHARE_MAX,
+        malaysia_miner_price_usd_per_kwh,
+    )
+    from hashcarbon.models.world.params import resolve
+    from hashcarbon.scenario import load_scenario
+
+    np.testing.assert_allclose(
+        malaysia_miner_price_usd_per_kwh([0.053, 0.092], 0.4), [0.0318, 0.0552]
+    )
+    for bad in (-0.1, 1.0, float("nan")):
+        with pytest.raises(DataError, match="malaysia_theft_share"):
+            malaysia_miner_price_usd_per_kwh([0.053], bad)
+    assert MALAYSIA_THEFT_SHARE_MAX < 1.0
+
+    hist, scen, rt = world.history(), load_scenario("china-ban-2021"), world.region_table()
+    my = rt.codes.index("MY")
+    prices = {}
+    for on, share in ((0, 0.5), (1, 0.5), (1, 0.8)):
+        P = resolve(
+            {**scen.parameters, "malaysia_illegal_power": on, "malaysia_theft_share": share}
+        )
+        inp, _, _ = model.prepare(hist, scen, 1, 0, P, rt)
+        prices[on, share] = inp.price
+    others = np.arange(len(rt.codes)) != my
+    base = prices[0, 0.5]
+    for key in ((1, 0.5), (1, 0.8)):
+        np.testing.assert_array_equal(prices[key][:, others], base[:, others])
+    np.testing.assert_allclose(prices[1, 0.5][:, my], 0.5 * base[:, my])
+    np.testing.assert_allclose(prices[1, 0.8][:, my], 0.2 * base[:, my])
+    # shipped: the household tariff (0.053 USD/kWh), above Xinjiang's 0.041
+    assert base[-1, my] == pytest.approx(0.053, abs=1e-3)
+
+
 # ---------------------------------------------------------------- guards
 def test_relocation_delay_below_one_month_gives_no_negative_values():
     ds = world.run(
@@ -382,3 +420,58 @@ def test_basket_scale():
     np.testing.assert_allclose(s, [90.0 / 75.0, 60.0 / 50.0, 1.0])  # run 2: nothing runs
     s = steps.basket_scale(run, eff, np.array([np.nan, 60.0, 70.0]))
     assert s[0] == 1.0
+
+
+def test_fill_within_headroom_is_water_filling():
+    """site_within_headroom: a region never gets more than its headroom while another
+    region with weight has room; the shares sum to 1; only when every region is full does
+    the rest go beyond the headroom, by the weights (no machine is lost)."""
+    from hashcarbon.models.world.steps import fill_within_headroom
+
+    w = np.array([[0.9, 0.08, 0.02], [0.9, 0.08, 0.02], [0.5, 0.5, 0.0], [0.0, 0.0, 0.0]])
+    room = np.array([[0.1, np.inf, 1.0], [0.1, 0.2, 0.1], [5.0, 5.0, 5.0], [1.0, 1.0, 1.0]])
+    amount = np.array([1.0, 1.0, 1.0, 1.0])
+    x = fill_within_headroom(w, amount, room) * amount[:, None]
+    # row 0: the first region is filled (0.1); 0.9 left, spread 0.08 : 0.02 -> 0.72, 0.18
+    np.testing.assert_allclose(x[0], [0.1, 0.72, 0.18])
+    # row 1: 0.4 of room for 1.0: every region full, 0.6 beyond it by the weights
+    np.testing.assert_allclose(x[1], [0.1 + 0.54, 0.2 + 0.048, 0.1 + 0.012])
+    # row 2: no region binds: the weights themselves
+    np.testing.assert_allclose(x[2], [0.5, 0.5, 0.0])
+    # row 3: no weights: unchanged (nothing is placed)
+    np.testing.assert_array_equal(x[3], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(fill_within_headroom(w, amount, room)[:3].sum(axis=1), 1.0)
+    # a region at zero weight never gets anything, whatever its room
+    assert (fill_within_headroom(w, amount, room)[:, 2][w[:, 2] == 0] == 0).all()
+
+
+def test_within_headroom_keeps_regions_under_their_caps():
+    """With site_within_headroom = 1 the month's deliveries no longer push a capped
+    region far past its cap: Malaysia on stolen power in Dec 2019 (docs/world.md, round 6)
+    jumps by 5.5 EH/s by the weights alone, by less than 1 EH/s within the headroom."""
+    from hashcarbon.models.world import calibration as cal
+
+    hist, scen = world.history(), cal.load_scenario("china-ban-2021")
+    scen = scen.model_copy(
+        update={"scenario": scen.scenario.model_copy(update={"end": "2020-06-01"})}
+    )
+    jumps = {}
+    for within in (0, 1):
+        P = cal.resolve(
+            {
+                **scen.parameters,
+                "malaysia_illegal_power": 1,
+                "malaysia_theft_share": 0.8400593086083441,
+                "invest_rate_per_month": 0.16265516157219778,
+                "supply_adjust_months": 4.616975434494389,
+                "alloc_cost_sensitivity": 15.643280665461592,
+                "site_within_headroom": within,
+            }
+        )
+        sim = cal.simulate(hist, scen, params=P)
+        my = sim.regions.index("MY")
+        inst = sim.installed_ehs[:, 0, my]
+        dec = sim.time.get_loc(pd.Timestamp("2019-12-01"))
+        jumps[within] = float(inst[dec] - inst[dec - 1])
+    assert jumps[0] > 3.0
+    assert jumps[1] < 1.0

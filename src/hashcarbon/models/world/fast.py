@@ -93,6 +93,8 @@ PER_RUN = (
     "shortage_growth_max_per_month",
     "marginal_accounting",
     "curtailed_intensity_g_per_kwh",
+    "siting_cost_reference_usd_per_kwh",
+    "site_within_headroom",
 )
 
 
@@ -167,16 +169,17 @@ def _cmin(c, headroom, access):
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
-def _siting_weights(c, headroom, net_gw, access, beta, w, raw):
+def _siting_weights(c, headroom, net_gw, access, beta, c_ref, w, raw):
     """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``; the
     weights before normalisation into ``raw``.  Returns the least cost (:func:`_cmin`)."""
     R = c.shape[0]
     cmin = _cmin(c, headroom, access)
+    scale = c_ref if c_ref > 0 else max(cmin, 1e-6)
     net = max(net_gw, 1e-3)
     tot = 0.0
     for r in range(R):
         if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW:
-            rel = (c[r] - cmin) / max(cmin, 1e-6)
+            rel = (c[r] - cmin) / scale
             rel = min(max(rel, 0.0), 50.0)
             h = 1.0 if np.isinf(headroom[r]) else headroom[r] / (headroom[r] + net)
             w[r] = access[r] * np.exp(-beta * rel) * h
@@ -187,6 +190,48 @@ def _siting_weights(c, headroom, net_gw, access, beta, w, raw):
     for r in range(R):
         w[r] = w[r] / tot if tot > 0 else 0.0
     return cmin
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _fill_within_headroom(w, amount, headroom, alloc, active):
+    """:func:`hashcarbon.models.world.steps.fill_within_headroom` for one run: ``w`` is
+    replaced by the placement shares (water filling within the headroom)."""
+    R = w.shape[0]
+    for r in range(R):
+        alloc[r] = 0.0
+        active[r] = w[r] > 0
+    left = amount
+    for _ in range(R):
+        ws = 0.0
+        for r in range(R):
+            if active[r]:
+                ws += w[r]
+        if not (left > 0 and ws > 0):
+            break
+        any_over = False
+        for r in range(R):
+            if active[r] and left * w[r] / ws >= headroom[r] - alloc[r]:
+                any_over = True
+        if not any_over:
+            for r in range(R):
+                if active[r]:
+                    alloc[r] += left * w[r] / ws
+            left = 0.0
+            break
+        filled = 0.0
+        give_ws = ws
+        for r in range(R):
+            if active[r] and left * w[r] / give_ws >= headroom[r] - alloc[r]:
+                f = headroom[r] - alloc[r]
+                alloc[r] += f
+                filled += f
+                active[r] = False
+        left -= filled
+    if left > 0:
+        for r in range(R):
+            alloc[r] += left * w[r]
+    for r in range(R):
+        w[r] = alloc[r] / amount
 
 
 @numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
@@ -294,6 +339,8 @@ def kernel(
         short_growth = prm[20, n]
         marginal = prm[21, n] > 0.5
         curt_int = prm[22, n]
+        c_ref = prm[23, n]
+        within = prm[24, n] > 0.5
         cap = np.zeros((R, A))
         transit = np.zeros((R, A))
         ug = np.zeros((l_max, A))
@@ -314,6 +361,8 @@ def kernel(
         w_new = np.empty(R)
         w_rel = np.empty(R)
         raw = np.empty(R)
+        alloc = np.empty(R)
+        active = np.empty(R, dtype=np.bool_)
         acc_rel = np.empty(R)
         rel_tot = np.zeros(A)
         frb = np.empty(A)  # share of each slot that gets power
@@ -464,7 +513,9 @@ def kernel(
                 headroom[r] = max(allowed[r] - inst[r] - trans_gw[r], 0.0)
             if cn_ug >= 0:
                 access[cn_ug] = ug_acc if opened else 0.0
-            cmin_new = _siting_weights(site_cost[t], headroom, net_gw, access, beta, w_new, raw)
+            cmin_new = _siting_weights(
+                site_cost[t], headroom, net_gw, access, beta, c_ref, w_new, raw
+            )
             # deliveries within the ASIC supply, into this month's slot
             gw_per_ehs = eff_new[t] * pue * 1e-3
             wsum = 0.0
@@ -472,6 +523,8 @@ def kernel(
                 wsum += w_new[r]
             d = min(backlog / D, install / gw_per_ehs) if wsum > 0 else 0.0
             backlog = backlog - d
+            if within and d > 0:
+                _fill_within_headroom(w_new, d * gw_per_ehs, headroom, alloc, active)
             delivered = 0.0
             for r in range(R):
                 placed = d * w_new[r]
@@ -610,7 +663,9 @@ def kernel(
                     for r in range(R):
                         w_rel[r] = w_rel[r] / tot if tot > 0 else 0.0
                 else:
-                    _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, w_rel, raw)
+                    _siting_weights(
+                        site_cost[t], headroom, net_gw, acc_rel, beta, c_ref, w_rel, raw
+                    )
                 ws = 0.0
                 for r in range(R):
                     ws += w_rel[r]

@@ -49,6 +49,7 @@ __all__ = [
     "georgia_miner_price_usd_per_kwh",
     "grid_paths",
     "load_history",
+    "malaysia_miner_price_usd_per_kwh",
     "region_codes",
     "region_table",
     "us_miner_price_usd_per_kwh",
@@ -293,6 +294,37 @@ def georgia_miner_price_usd_per_kwh(
     if not held_back:
         out[np.asarray(time < pd.Timestamp(GEORGIA_MINER_PRICE_FROM))] = np.nan
     return out
+
+
+#: Largest accepted ``malaysia_theft_share``: at 1 the price would be 0, and the siting
+#: logit (:func:`hashcarbon.models.world.steps.siting_weights`) is relative to the least
+#: cost, so a region at zero cost would take every new machine whatever its weight.
+MALAYSIA_THEFT_SHARE_MAX = 0.95
+
+
+def malaysia_miner_price_usd_per_kwh(tariff_usd_per_kwh, theft_share: float) -> np.ndarray:
+    r"""Average power price of Malaysia's miners [USD/kWh], same shape as the tariff.
+
+    .. math:: p^{MY}_t = (1 - s)\,p^{tariff}_t
+
+    ``tariff_usd_per_kwh`` is the pipeline's Malaysian price (the ``electricity_prices``
+    rows for Malaysia: household tariff 0.053 USD/kWh, 2022, held back; business tariff
+    0.092, Dec 2021) and :math:`s` = ``malaysia_theft_share`` the share of the Malaysian
+    mining load on stolen power, which pays no tariff (regional_inputs.md §7: "illegal
+    (stolen) power, effective cost about 0", I).  The share comes from the utility's
+    losses (regional_inputs.md §2, S): TNB lost RM2.3bn to mining theft in 2018-21 and
+    RM4.6bn at 13,827 premises in Jan 2020 - Aug 2025, i.e. 1.5-3.5 TWh a year at
+    0.053-0.092 USD/kWh and 4.1-4.5 MYR/USD, against a Malaysian mining load of 0.3-0.4 GW
+    (2.6-3.5 TWh a year: the map's 3-6 % of 2019-21, BitRiver's ~300 MW of 2023): 0.43-1
+    of the load; its per-year figures (RM140.4m in 2021, 124.9m in 2022) give 0.1-0.24
+    (inferred).  The seizure risk and bribes of stolen power are not priced.
+    """
+    s = float(theft_share)
+    if not np.isfinite(s) or not 0.0 <= s <= MALAYSIA_THEFT_SHARE_MAX:
+        raise DataError(
+            f"malaysia_theft_share: expected a share in [0, {MALAYSIA_THEFT_SHARE_MAX}], got {s}"
+        )
+    return (1.0 - s) * np.asarray(tariff_usd_per_kwh, dtype=float)
 
 
 def region_codes() -> tuple[str, ...]:

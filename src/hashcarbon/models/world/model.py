@@ -74,6 +74,7 @@ from hashcarbon.models.world.inputs import (
     basket_table,
     georgia_miner_price_usd_per_kwh,
     grid_paths,
+    malaysia_miner_price_usd_per_kwh,
     new_machine_efficiency,
     region_table,
     us_miner_price_usd_per_kwh,
@@ -325,6 +326,12 @@ def prepare(
             held_back=P["georgia_miner_price"] > 1.5,
         )
         _replace_price(price, cost, rt.index("US-GA"), ga, lv.tariff_usd_per_kwh)
+    if P.get("malaysia_illegal_power", 0) > 0.5 and "MY" in rt.codes:
+        # part of Malaysia's mining runs on stolen power (inputs.malaysia_miner_price_usd_per_kwh)
+        j = rt.index("MY")
+        tariff = np.maximum(price[:, j] - lv.tariff_usd_per_kwh[:, j], 0.0)
+        my = malaysia_miner_price_usd_per_kwh(tariff, _first(P["malaysia_theft_share"]))
+        _replace_price(price, cost, j, my, lv.tariff_usd_per_kwh)
     # Siting uses the trailing mean cost over site_cost_window_months (adaptive
     # expectations, no foresight of policy changes). Assumption, see docs/world.md.
     win = int(P["site_cost_window_months"])
@@ -615,13 +622,28 @@ def step_month(st: State, t: int, inp: Inputs):
         inp.cn_ug,
         ug_access,
         P["alloc_cost_sensitivity"],
+        P["siting_cost_reference_usd_per_kwh"],
     )
     net_gw = inst_gw.sum(axis=1)
     # 2. arrivals and deliveries within the installation capacity
     gw_per_ehs = inp.eff_new[t] * pue * 1e-3
+    within = np.broadcast_to(np.asarray(P["site_within_headroom"]) > 0.5, w_new.shape[:1])
     st, f = steps.deliver(
-        st, t, w_new, gw_per_ehs, g_per, D, P["relocation_delay_months"], inp.cn_ug, L_ug
+        st,
+        t,
+        w_new,
+        gw_per_ehs,
+        g_per,
+        D,
+        P["relocation_delay_months"],
+        inp.cn_ug,
+        L_ug,
+        # runs without site_within_headroom see no cap (inf headroom: the weights stand)
+        headroom_gw=np.where(within[:, None], headroom, np.inf) if within.any() else None,
     )
+    # the month's placement (within the headroom where site_within_headroom = 1) is
+    # where the new machines went, and what their running cost is priced at below
+    w_new = f.pop("placed_share")
     flows.update(f)
     # 4. seasonal moves inside China's pool
     cap = st.cap
@@ -655,7 +677,12 @@ def step_month(st: State, t: int, inp: Inputs):
     if to_rel.any():
         acc_rel = access * inp.not_ug[None, :]
         w_rel = siting_weights(
-            inp.site_cost[t], headroom, net_gw, acc_rel, P["alloc_cost_sensitivity"]
+            inp.site_cost[t],
+            headroom,
+            net_gw,
+            acc_rel,
+            P["alloc_cost_sensitivity"],
+            P["siting_cost_reference_usd_per_kwh"],
         )
     transit, ug_transit, f = steps.relocate(
         st.transit,

@@ -40,6 +40,7 @@ __all__ = [
     "deliver",
     "dispatch",
     "displace",
+    "fill_within_headroom",
     "hosting_limit",
     "order",
     "outputs",
@@ -282,10 +283,10 @@ def site_caps(allowed, inst_gw, caps, t):
 
 
 # ---------------------------------------------------------------- 3. site
-def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
+def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_ref=0.0):
     r"""Share of new or relocated capacity going to each region.
 
-    .. math:: w_r \propto a_r \, e^{-\beta (c_r - c_{min}) / c_{min}} \,
+    .. math:: w_r \propto a_r \, e^{-\beta (c_r - c_{min}) / c_{ref}} \,
               \frac{h_r}{h_r + P}
 
     with cost :math:`c_r` [USD/kWh] (electricity + carbon), headroom :math:`h_r` [GW]
@@ -294,7 +295,11 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     :math:`P` [GW] and access :math:`a_r` (0 where policy forbids).  A logit siting rule
     on relative cost with a saturating capacity term; the functional form is an
     assumption (the sources give costs and caps, not siting behaviour), ``beta``
-    (``alloc_cost_sensitivity``) is fitted.
+    (``alloc_cost_sensitivity``) is fitted.  The cost scale :math:`c_{ref}` [USD/kWh] is
+    ``c_ref`` (``siting_cost_reference_usd_per_kwh``) when > 0, a fixed scale that makes
+    the rule a plain logit on cost (:math:`c_{min}` then only cancels); 0 (shipped) takes
+    :math:`c_{ref} = c_{min}`, the least cost of the regions that may take machines, which
+    jumps whenever the cheapest region's headroom opens or fills (docs/world.md, round 6).
 
     Parameters
     ----------
@@ -303,6 +308,7 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     network_gw : (N,) array
     access : (R,) or (N, R) array in [0, 1]
     beta : float or (N,) array
+    c_ref : float or (N,) array [USD/kWh], 0 for the least cost
 
     Returns
     -------
@@ -313,7 +319,9 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
     cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
     cmin = np.where(np.isfinite(cmin), cmin, 1.0)
-    rel = (c[None, :] - cmin) / np.maximum(cmin, 1e-6)
+    ref = col(c_ref, 2)
+    scale = np.where(ref > 0, ref, np.maximum(cmin, 1e-6))
+    rel = (c[None, :] - cmin) / scale
     finite = np.where(np.isinf(headroom_gw), 0.0, headroom_gw)
     h = np.where(
         np.isinf(headroom_gw), 1.0, finite / (finite + np.maximum(network_gw[:, None], 1e-3))
@@ -323,7 +331,60 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta):
     return np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0)
 
 
-def site(site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_access, beta):
+def fill_within_headroom(w, amount_gw, headroom_gw):
+    r"""Placement shares of a month's new machines that respect each region's headroom.
+
+    Water filling: :math:`x_r = \min(h_r, \lambda w_r)` [GW] with :math:`\lambda` such
+    that :math:`\sum_r x_r = A` (``amount_gw``), i.e. the amount is spread by the siting
+    weights :math:`w_r`, a region that would get more than its headroom :math:`h_r` is
+    filled, and the rest is spread again over the others by their weights.  Only when
+    every region with weight is full does the remainder go by the weights beyond the
+    headroom (so no machine is lost; the next month's displacement moves it).  Without
+    this step a region whose weight dominates (a cheap region with a little headroom)
+    takes the whole month's deliveries, far beyond its cap (docs/world.md, round 6).
+
+    Parameters
+    ----------
+    w : (N, R) siting weights, rows summing to 1 or 0
+    amount_gw : (N,) power of the month's new machines [GW]
+    headroom_gw : (N, R) headroom [GW], ``inf`` where uncapped
+
+    Returns
+    -------
+    (N, R) shares, rows summing to 1 (``w`` where the amount or the weights are 0)
+    """
+    w = np.asarray(w, dtype=float)
+    amount = np.broadcast_to(np.asarray(amount_gw, dtype=float), w.shape[:1])
+    room = np.where(w > 0, np.asarray(headroom_gw, dtype=float), 0.0)
+    alloc = np.zeros_like(w)
+    left = amount.copy()
+    active = w > 0
+    for _ in range(w.shape[1]):
+        wa = np.where(active, w, 0.0)
+        ws = wa.sum(axis=1)
+        go = (left > 0) & (ws > 0)
+        if not go.any():
+            break
+        give = np.where(go[:, None], left[:, None] * wa / np.where(ws > 0, ws, 1.0)[:, None], 0.0)
+        over = active & (give >= room - alloc) & go[:, None]
+        # rows where nothing overflows take their whole share; elsewhere the overflowing
+        # regions are filled and the rest is spread again
+        none_over = go & ~over.any(axis=1)
+        alloc = np.where(none_over[:, None], alloc + give, alloc)
+        filled = np.where(over, room - alloc, 0.0)
+        alloc = alloc + filled
+        left = np.where(none_over, 0.0, left - filled.sum(axis=1))
+        active = active & ~over
+    # every region with weight is full: the remainder goes by the weights, beyond headroom
+    rest = np.maximum(left, 0.0)
+    alloc = alloc + rest[:, None] * w
+    ok = (amount > 0) & (w.sum(axis=1) > 0)
+    return np.where(ok[:, None], alloc / np.where(amount > 0, amount, 1.0)[:, None], w)
+
+
+def site(
+    site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_access, beta, c_ref=0.0
+):
     r"""Siting weights of the month's new machines and where relocated ones may go.
 
     Access :math:`a_{nr} = [\bar P_{nr} > 0]\,[\text{open}_r]\,[\varepsilon^{new} \le
@@ -342,12 +403,21 @@ def site(site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_a
         access[:, ug_index] = ug_access
     headroom = np.maximum(allowed - inst_gw - trans_gw, 0.0)
     net_gw = inst_gw.sum(axis=1)
-    return siting_weights(site_cost_t, headroom, net_gw, access, beta), access, headroom
+    return siting_weights(site_cost_t, headroom, net_gw, access, beta, c_ref), access, headroom
 
 
 # ---------------------------------------------------------------- 2. deliver
 def deliver(
-    st: State, t: int, w_new, gw_per_ehs, g_per, D, relocation_delay, ug_index, ug_delay=None
+    st: State,
+    t: int,
+    w_new,
+    gw_per_ehs,
+    g_per,
+    D,
+    relocation_delay,
+    ug_index,
+    ug_delay=None,
+    headroom_gw=None,
 ):
     r"""Arrivals of shipped machines and deliveries of new ones, each with its own constraint.
 
@@ -384,9 +454,12 @@ def deliver(
     can_site = w_new.sum(axis=1) > 0
     d = np.where(can_site, np.minimum(st.backlog / D, st.install_gw / gw_per_ehs), 0.0)
     backlog = st.backlog - d
+    if headroom_gw is not None:  # site_within_headroom: see fill_within_headroom
+        w_new = fill_within_headroom(w_new, d * gw_per_ehs, headroom_gw)
     placed = d[:, None] * w_new
     cap[:, :, s] += placed
     flows = {"relocated_in": arr.sum(axis=(1, 2)), "delivered": placed.sum(axis=1)}
+    flows["placed_share"] = w_new
     ug = st.ug_transit
     if ug_index >= 0:
         L = ug.shape[1] if ug_delay is None else ug_delay
