@@ -593,7 +593,7 @@ def province_shares(
     """
     months = _months(dates)
     prof = _load("china_province_profile", profile)
-    if post_ban not in (*POST_BAN_OPTIONS, "seasonal"):
+    if not isinstance(post_ban, str) or post_ban not in (*POST_BAN_OPTIONS, "seasonal"):
         raise ParameterError(
             f"post_ban: unknown option {post_ban!r}; expected one of "
             f"{', '.join((*POST_BAN_OPTIONS, 'seasonal'))}"

@@ -280,12 +280,19 @@ def embedded_table(
     """The embedded (shipped) table ``name``, validated and integrity-checked (shared, do not modify)."""
     spec = get_spec(name)
     path = data_dir(data_dir_override) / spec.filename
-    if not path.is_file():
+    try:
+        found = path.is_file()
+        st = path.stat() if found else None
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise DataError(
+            f"{spec.filename}: cannot read table {name!r} from {str(path.parent)[:80]!r}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    if st is None:
         raise DataError(
             f"{spec.filename}: table {name!r} not found in {path.parent}; "
             "reinstall hashcarbon or rebuild the tables with `python tools/build_data.py`"
         )
-    st = path.stat()
     return _read_validated(str(path), st.st_mtime_ns, st.st_size, name)
 
 
