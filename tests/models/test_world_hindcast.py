@@ -230,3 +230,42 @@ def test_malaysia_stolen_power_not_shipped(report):
     moved = calibration.hindcast_report({**MALAYSIA_REFIT, "malaysia_theft_share": 0.8401})
     assert moved["hashrate_mape"]["mape_2022_2025"] >= 0.18  # 18.3 %: lost
     assert moved["share_mae_2021_h2_points"]["United States"] >= 7.5  # 7.7: lost
+
+
+# lowest-J refit of round 6 with the placement within the headroom and Malaysia's stolen
+# power (tools/world_hosting_table.py round6: calibration.fit_multistart, seeds 0-3; seed 2,
+# J 0.266)
+WITHIN_MALAYSIA_REFIT = {
+    "site_within_headroom": 1,
+    "malaysia_illegal_power": 1,
+    "invest_rate_per_month": 0.1564320982550241,
+    "supply_adjust_months": 4.986539789028044,
+    "supply_growth_max_per_month": 0.24749537476545458,
+    "shortage_growth_max_per_month": 0.07824106748052054,
+    "alloc_cost_sensitivity": 5.452615421565561,
+    "underground_access": 0.7522397992644261,
+    "scrap_idle_per_month": 0.11419632772389962,
+    "malaysia_theft_share": 0.8984348946030087,
+}
+
+
+def test_within_headroom_is_robust_but_loses_the_carbon_targets(report):
+    """docs/world.md, round 6: placed within the headroom, the refit with Malaysia's
+    stolen power meets MAE 7 (2.92) and does not move when the share moves by 1e-3, but
+    2020 intensity (460 g/kWh) and 2021 emissions (42.0 Mt) leave their bands; with the
+    shipped parameters the placement alone lowers them as much (459 g/kWh, 40.7 Mt)."""
+    r = calibration.hindcast_report(WITHIN_MALAYSIA_REFIT)
+    assert r["share_mae_7_points"] <= 2.93 < 3.0
+    moved = calibration.hindcast_report(
+        {**WITHIN_MALAYSIA_REFIT, "malaysia_theft_share": 0.8994348946030087}
+    )
+    assert abs(moved["share_mae_7_points"] - r["share_mae_7_points"]) <= 0.02
+    assert (
+        abs(moved["hashrate_mape"]["mape_2022_2025"] - r["hashrate_mape"]["mape_2022_2025"])
+        <= 0.002
+    )
+    assert r["intensity_g_per_kwh"][2020] <= 461.0 < 491 * 0.95  # lost
+    assert r["emissions_mt"][2021] <= 42.5  # lost: -14 % against estimate's 49.1
+    s = calibration.hindcast_report({"site_within_headroom": 1})
+    assert s["intensity_g_per_kwh"][2020] < report["intensity_g_per_kwh"][2020] - 8.0
+    assert s["emissions_mt"][2021] < report["emissions_mt"][2021] - 5.0
