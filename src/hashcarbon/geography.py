@@ -293,6 +293,17 @@ def scale_remaining(
 
 def _load(name: str, table: pd.DataFrame | None) -> pd.DataFrame:
     if table is not None:
+        from hashcarbon.data._registry import get_spec
+
+        # a table passed in must at least have the columns of the curated one (its
+        # schema's); a missing column is one line naming the table, not a KeyError later
+        if not isinstance(table, pd.DataFrame):
+            raise InputError(
+                f"{name}: expected a table (pandas.DataFrame), got {type(table).__name__}"
+            )
+        missing = [c for c in get_spec(name).schema.columns if c not in table.columns]
+        if missing:
+            raise InputError(f"{name}: the table passed lacks the column(s) {', '.join(missing)}")
         return table.copy()
     from hashcarbon.data import load_table
 

@@ -312,6 +312,9 @@ def test_bbce_billion_runs_refused_before_allocating():
         lambda: __import__("hashcarbon.geography").geography.country_province_shares(
             ["2021-01-01"], post_ban=__import__("numpy").array([])
         ),
+        lambda: __import__("hashcarbon.geography").geography.country_shares(
+            ["2021-01-01"], map_table=__import__("pandas").DataFrame()
+        ),
     ],
 )
 def test_api_raw_errors_are_project_errors(call):
