@@ -10,7 +10,8 @@ This tool runs the reference engine once (``china-ban-2021``, 2014-2021) and, ar
 the same month.  The model is not changed; the wrappers only read.  Usage::
 
     python tools/world_overfill.py                          # shipped parameters
-    python tools/world_overfill.py site_within_headroom=1   # any --param overrides
+    python tools/world_overfill.py round5                   # the round-5 model
+    python tools/world_overfill.py site_within_headroom=0   # any --param overrides
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ def main(argv: list[str]) -> int:
     from hashcarbon.models import world
     from hashcarbon.models.world import calibration, steps
 
+    if argv[:1] == ["round5"]:
+        from world_hosting_table import ROUND5_FIXED, ROUND5_PARAMETERS
+
+        argv = [f"{k}={v}" for k, v in {**ROUND5_FIXED, **ROUND5_PARAMETERS}.items()] + argv[1:]
     try:
         overrides = {k: float(v) for k, v in (a.split("=", 1) for a in argv)}
     except ValueError:

@@ -427,7 +427,9 @@ def test_site_cap_bounds_the_coal_share():
             "regions": ["CN-XJ", "CN-NM", "CN-OT"],
             "group": ["CN-XJ", "CN-NM", "CN-OT", "CN-SC", "CN-YN"],
             "start": "2016-01",
-            "max_share": 0.2,
+            # 0.1: below the coal provinces' share before the cap (0.25 in this synthetic
+            # history with the round-6 siting; 0.2 was used while it was 0.31-0.46)
+            "max_share": 0.1,
         }
     ]
     sim = simulate(hist, _scen(pol, price="flat"))
@@ -437,11 +439,11 @@ def test_site_cap_bounds_the_coal_share():
     dry = ~np.isin(sim.time.month, [5, 6, 7, 8, 9, 10])
     before = dry & (sim.time < "2016-01-01") & (sim.time >= "2015-01-01")
     after = dry & (sim.time >= "2016-06-01")  # after a few months of adjustment
-    assert share[before].mean() > 0.3
+    assert share[before].mean() > 0.2
     # the cap binds on sited load; running load can exceed it slightly when hydro-province
     # machines are idle for economic reasons
-    assert share[after].mean() <= 0.22
-    assert share[after].max() <= 0.25
+    assert share[after].mean() <= 0.12
+    assert share[after].max() <= 0.15
 
 
 # ---------------------------------------------------------------- API on the real data

@@ -183,10 +183,13 @@ def test_some_corners_are_sensitive_to_rounding_in_either_engine():
     # the draw that the hypothesis test replaces: the reference nudged by 1e-12 parts
     # from itself exactly as far as the fast engine parts from it (3.2 EH/s in a region
     # by 2029, 0.15 % of the world), so the difference is the model's, not the engine's
+    # (with the placement by the weights alone, as when it was found: placed within the
+    # headroom, the shipped siting since round 6, this corner no longer moves)
     kw = {"end": "2029-12", "n_runs": 1, "seed": 0}
-    ref = world.run("site-regulation", engine="reference", parameters=CORNER, **kw)
-    ref2 = world.run("site-regulation", engine="reference", parameters=_nudged(CORNER), **kw)
-    fast = world.run("site-regulation", engine="fast", parameters=CORNER, **kw)
+    corner = {**CORNER, "site_within_headroom": 0, "malaysia_illegal_power": 0}
+    ref = world.run("site-regulation", engine="reference", parameters=corner, **kw)
+    ref2 = world.run("site-regulation", engine="reference", parameters=_nudged(corner), **kw)
+    fast = world.run("site-regulation", engine="fast", parameters=corner, **kw)
     d_ref = float(np.abs(ref2["hashrate_ehs"] - ref["hashrate_ehs"]).max())
     d_fast = float(np.abs(fast["hashrate_ehs"] - ref["hashrate_ehs"]).max())
     assert d_ref > 0.1  # the reference alone moves by more than 0.1 EH/s somewhere

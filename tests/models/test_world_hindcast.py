@@ -19,49 +19,66 @@ def report():
     return calibration.hindcast_report()
 
 
+#: The model shipped in rounds 3-5: placement by the siting weights alone, Malaysia at its
+#: tariff, the parameters of that fit (docs/world.md; the options below were measured
+#: against it).
+ROUND5 = {
+    "site_within_headroom": 0,
+    "malaysia_illegal_power": 0,
+    "invest_rate_per_month": 0.1966,
+    "supply_adjust_months": 5.162,
+    "supply_growth_max_per_month": 0.2429,
+    "shortage_growth_max_per_month": 0.04581,
+    "alloc_cost_sensitivity": 17.84,
+    "underground_access": 0.744,
+    "scrap_idle_per_month": 0.09235,
+}
+
+
 # ---------------------------------------------------------------- hash rate
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
-    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (14.7 %)
-    assert m["mape_2016_2021"] <= 0.154  # in sample: 15.3 %
-    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (13.8 %)
+    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (13.9 %)
+    assert m["mape_2016_2021"] <= 0.141  # in sample: 14.0 %
+    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (13.7 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: not met (71.8 / 95.5 vs 100.2 / 120.5 EH/s: -28 % / -21 %)
-    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.71
-    assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.79
+    # target +-15 %: not met (67.7 / 86.2 vs 100.2 / 120.5 EH/s: -32 % / -28 %)
+    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.67
+    assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.71
 
 
 # ---------------------------------------------------------------- carbon
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    assert 0.03 <= rise <= 0.17  # target +3..+17 %: met (+9.9 %)
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 430 > 212
-    # Cambridge ~536 (2021) +-5 %: met (517, -3.5 %); 491 (2020) +-5 %: met (471, -4.1 %)
-    assert abs(i[2021] / 536.0 - 1.0) <= 0.036
-    assert abs(i[2020] / 491.0 - 1.0) <= 0.042
+    assert 0.03 <= rise <= 0.17  # target +3..+17 %: met (+9.6 %)
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 423 > 205
+    # Cambridge ~536 (2021) +-5 %: not met (505, -5.9 %); 491 (2020) +-5 %: not met (460,
+    # -6.3 %); round 5 met both only with the overfilling siting step (docs/world.md)
+    assert abs(i[2021] / 536.0 - 1.0) <= 0.06
+    assert abs(i[2020] / 491.0 - 1.0) <= 0.064
     s = report["sustainable_share"]
     assert s[2021] < s[2020] - 0.05
 
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: met (47.2 vs 49.1 Mt, -3.9 %)
-    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.04
+    # target +-10 %: not met (42.0 vs 49.1 Mt, -14.5 %; round 5: 47.2, with the overfilling)
+    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.146
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 0.96, 0.94, 0.97, 1.12, 0.95, 0.89, 1.08
+    # energy module's basket): 0.97, 0.92, 0.89, 1.11, 0.93, 0.89, 0.97
     for y in range(2019, 2026):
         assert 0.88 <= r[y] <= 1.12, y
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
-    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.054
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.052
+    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.050
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.060
 
 
 def test_vintage_accounting_is_reported(report):
@@ -74,12 +91,13 @@ def test_vintage_accounting_is_reported(report):
 
 # ---------------------------------------------------------------- geography
 def test_country_shares(report):
-    assert report["share_mae_points"] <= 3.4  # ten map countries: 3.33
-    assert report["share_mae_7_points"] <= 4.0  # target 3: not met (3.97)
+    assert report["share_mae_points"] <= 2.6  # ten map countries: 2.54
+    assert report["share_mae_7_points"] <= 3.0  # target 3: met (2.92)
+    assert report["share_mae_by_country_points"]["Malaysia"] <= 1.1  # round 5: 4.26
     h2 = report["share_mae_2021_h2_points"]
-    assert h2["Kazakhstan"] <= 7.0  # met (5.5)
-    assert h2["United States"] <= 7.0  # met (6.9)
-    assert h2["Russia"] <= 9.4  # target 7: not met (9.3)
+    assert h2["Kazakhstan"] <= 7.0  # met (4.3)
+    assert h2["United States"] <= 7.0  # met (5.6)
+    assert h2["Russia"] <= 8.0  # target 7: not met (7.98)
 
 
 def test_china_zero_in_summer_2021_and_back_after(report):
@@ -88,8 +106,8 @@ def test_china_zero_in_summer_2021_and_back_after(report):
     assert cs["2021-08"] < 0.02
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points: not met (0.24)
-    assert abs(report["china_share_2025_10"] - 0.14) <= 0.105
+    # ~0.14 +-5 points: not met (0.26)
+    assert abs(report["china_share_2025_10"] - 0.14) <= 0.12
 
 
 def test_caps_matter_and_are_reported(report):
@@ -145,7 +163,7 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
     MAPE, out-of-sample MAPE, US Jul-Dec 2021), so neither is the default; the levels
     reached are held here (a change that fixes them should update the docs and the
     defaults)."""
-    r = calibration.hindcast_report(option)
+    r = calibration.hindcast_report({**ROUND5, **option})
     m = r["hashrate_mape"]
     assert m["mape_2016_2025"] >= lost["mape"] > 0.15
     assert m["mape_2022_2025"] >= lost["mape_oos"] > 0.15
@@ -157,6 +175,8 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
 # refit of "US state loads + Georgia price from Jul 2021" (tools/world_hosting_table.py
 # round5b: calibration.fit_global, maxiter 30, popsize 10, seed 0; J 0.343)
 STATE_LOADS_GA_REFIT = {
+    "site_within_headroom": 0,
+    "malaysia_illegal_power": 0,
     "use_us_state_load_caps": 1,
     "georgia_miner_price": 1,
     "invest_rate_per_month": 0.20129,
@@ -175,7 +195,7 @@ def test_us_state_loads_not_shipped(report):
     and Russia H2-2021 shares and July-August 2021; refitted with Georgia's price they
     meet as many targets as the shipped model (China 2025 gained) but lose the US
     Jul-Dec 2021 error, so they stay an option."""
-    r = calibration.hindcast_report({"use_us_state_load_caps": 1})
+    r = calibration.hindcast_report({**ROUND5, "use_us_state_load_caps": 1})
     h2 = r["share_mae_2021_h2_points"]
     assert h2["United States"] >= 20.0 > report["share_mae_2021_h2_points"]["United States"]
     assert h2["Russia"] >= 20.0
@@ -188,10 +208,11 @@ def test_us_state_loads_not_shipped(report):
 
 
 def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
-    """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-3
-    (17.84 -> 17.841, below the precision it is shipped with) keeps every figure the
-    issue-10 targets look at (docs/world.md, round 6: the stolen-power refit fails this)."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 17.841})
+    """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
+    (5.453 -> 5.4531, below the precision it is shipped with) keeps every figure the
+    issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
+    placement by the weights alone fails this)."""
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 5.4531})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -205,6 +226,7 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
 # on, its share fitted with the seven behavioural parameters, calibration.fit_multistart,
 # maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
 MALAYSIA_REFIT = {
+    "site_within_headroom": 0,
     "malaysia_illegal_power": 1,
     "invest_rate_per_month": 0.16265516157219778,
     "supply_adjust_months": 4.616975434494389,
@@ -217,14 +239,15 @@ MALAYSIA_REFIT = {
 }
 
 
-def test_malaysia_stolen_power_not_shipped(report):
+def test_malaysia_without_the_headroom_is_a_knife_edge(report):
     """docs/world.md, round 6: with Malaysia's miners on stolen power (share fitted 0.84,
-    within the sources' 0.43-1) the refit meets 11 targets and loses none, but the figures
-    are a knife edge: the share moved by 4e-5 loses the hash MAPE in and out of sample and
-    the US share (the cheapest region's headroom toggles the least cost that the siting
-    logit divides by).  So the option is not shipped; the levels reached are held."""
+    within the sources' 0.43-1) and the placement by the weights alone, the refit meets 11
+    targets and loses none, but the figures are a knife edge: the share moved by 4e-5
+    loses the hash MAPE in and out of sample and the US share (a cheap region with a little
+    headroom takes a whole month's deliveries).  So it was not shipped; round 6 ships the
+    placement within the headroom with it.  The levels reached are held."""
     r = calibration.hindcast_report(MALAYSIA_REFIT)
-    assert r["share_mae_7_points"] <= 2.94 < report["share_mae_7_points"]  # 2.93: met
+    assert r["share_mae_7_points"] <= 2.94  # 2.93: met
     assert r["hashrate_mape"]["mape_2022_2025"] <= 0.127  # 12.6 %
     assert r["share_mae_by_country_points"]["Malaysia"] <= 1.1  # shipped 4.26
     moved = calibration.hindcast_report({**MALAYSIA_REFIT, "malaysia_theft_share": 0.8401})
@@ -232,40 +255,19 @@ def test_malaysia_stolen_power_not_shipped(report):
     assert moved["share_mae_2021_h2_points"]["United States"] >= 7.5  # 7.7: lost
 
 
-# lowest-J refit of round 6 with the placement within the headroom and Malaysia's stolen
-# power (tools/world_hosting_table.py round6: calibration.fit_multistart, seeds 0-3; seed 2,
-# J 0.266)
-WITHIN_MALAYSIA_REFIT = {
-    "site_within_headroom": 1,
-    "malaysia_illegal_power": 1,
-    "invest_rate_per_month": 0.1564320982550241,
-    "supply_adjust_months": 4.986539789028044,
-    "supply_growth_max_per_month": 0.24749537476545458,
-    "shortage_growth_max_per_month": 0.07824106748052054,
-    "alloc_cost_sensitivity": 5.452615421565561,
-    "underground_access": 0.7522397992644261,
-    "scrap_idle_per_month": 0.11419632772389962,
-    "malaysia_theft_share": 0.8984348946030087,
-}
-
-
-def test_within_headroom_is_robust_but_loses_the_carbon_targets(report):
-    """docs/world.md, round 6: placed within the headroom, the refit with Malaysia's
-    stolen power meets MAE 7 (2.92) and does not move when the share moves by 1e-3, but
-    2020 intensity (460 g/kWh) and 2021 emissions (42.0 Mt) leave their bands; with the
-    shipped parameters the placement alone lowers them as much (459 g/kWh, 40.7 Mt)."""
-    r = calibration.hindcast_report(WITHIN_MALAYSIA_REFIT)
-    assert r["share_mae_7_points"] <= 2.93 < 3.0
-    moved = calibration.hindcast_report(
-        {**WITHIN_MALAYSIA_REFIT, "malaysia_theft_share": 0.8994348946030087}
-    )
-    assert abs(moved["share_mae_7_points"] - r["share_mae_7_points"]) <= 0.02
+def test_shipped_is_robust_and_the_placement_moves_the_carbon_figures(report):
+    """docs/world.md, round 6: the shipped model (placement within the headroom, Malaysia's
+    stolen power, refitted; J 0.266) does not move when the fitted share moves by 1e-3;
+    the round-5 model placed within the headroom loses its carbon targets as the shipped
+    model does (459 against 471 g/kWh in 2020, 40.7 against 47.2 Mt in 2021)."""
+    moved = calibration.hindcast_report({"malaysia_theft_share": 0.8994})
+    assert abs(moved["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.02
     assert (
-        abs(moved["hashrate_mape"]["mape_2022_2025"] - r["hashrate_mape"]["mape_2022_2025"])
+        abs(moved["hashrate_mape"]["mape_2022_2025"] - report["hashrate_mape"]["mape_2022_2025"])
         <= 0.002
     )
-    assert r["intensity_g_per_kwh"][2020] <= 461.0 < 491 * 0.95  # lost
-    assert r["emissions_mt"][2021] <= 42.5  # lost: -14 % against estimate's 49.1
-    s = calibration.hindcast_report({"site_within_headroom": 1})
-    assert s["intensity_g_per_kwh"][2020] < report["intensity_g_per_kwh"][2020] - 8.0
-    assert s["emissions_mt"][2021] < report["emissions_mt"][2021] - 5.0
+    r5 = calibration.hindcast_report(ROUND5)
+    s = calibration.hindcast_report({**ROUND5, "site_within_headroom": 1})
+    assert s["intensity_g_per_kwh"][2020] < r5["intensity_g_per_kwh"][2020] - 8.0
+    assert s["emissions_mt"][2021] < r5["emissions_mt"][2021] - 5.0
+    assert r5["share_mae_7_points"] >= 3.9  # round 5: 3.97, Malaysia empty

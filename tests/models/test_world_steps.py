@@ -455,19 +455,11 @@ def test_within_headroom_keeps_regions_under_their_caps():
     scen = scen.model_copy(
         update={"scenario": scen.scenario.model_copy(update={"end": "2020-06-01"})}
     )
+    from tests.models.test_world_hindcast import MALAYSIA_REFIT
+
     jumps = {}
     for within in (0, 1):
-        P = cal.resolve(
-            {
-                **scen.parameters,
-                "malaysia_illegal_power": 1,
-                "malaysia_theft_share": 0.8400593086083441,
-                "invest_rate_per_month": 0.16265516157219778,
-                "supply_adjust_months": 4.616975434494389,
-                "alloc_cost_sensitivity": 15.643280665461592,
-                "site_within_headroom": within,
-            }
-        )
+        P = cal.resolve({**scen.parameters, **MALAYSIA_REFIT, "site_within_headroom": within})
         sim = cal.simulate(hist, scen, params=P)
         my = sim.regions.index("MY")
         inst = sim.installed_ehs[:, 0, my]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import typer
 
 from hashcarbon.cli import app
@@ -46,9 +47,11 @@ def joint_ensemble(scenarios, runs, uncertainty, seed, workers, scheduler, out):
         ex.close()
     if "history_matching" in ds.attrs:
         kept = int(ds["behavioural"].sum()) if "behavioural" in ds else runs
+        # runs needed for ~200 kept runs at this run's kept fraction, in powers of 2
+        need = 2 ** int(np.ceil(np.log2(200 * runs / max(kept, 1))))
         rough = (
-            "; fewer than 100 kept runs: P5/P95 are rough (about 15 % of runs are kept; "
-            "use --runs 1024)"
+            f"; fewer than 100 kept runs: P5/P95 are rough ({100 * kept / runs:.0f} % of runs "
+            f"are kept; --runs {need:,} keeps about 200)"
             if kept < 100
             else ""
         )

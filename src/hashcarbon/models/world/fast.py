@@ -192,10 +192,12 @@ def _siting_weights(c, headroom, net_gw, access, beta, c_ref, w, raw):
     return cmin
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy")
+@numba.njit(cache=True, error_model="numpy")
 def _fill_within_headroom(w, amount, headroom, alloc, active):
     """:func:`hashcarbon.models.world.steps.fill_within_headroom` for one run: ``w`` is
-    replaced by the placement shares (water filling within the headroom)."""
+    replaced by the placement shares (water filling within the headroom).  Not inlined and
+    compiled without fast-math: its sums are then the same in every specialisation of the
+    kernel (a chunk of runs and a single run add in the same order)."""
     R = w.shape[0]
     for r in range(R):
         alloc[r] = 0.0
