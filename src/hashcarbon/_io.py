@@ -289,6 +289,17 @@ def _as_output_error(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: cannot write ({reason}); the previous output is kept", exc.errno)
 
 
+#: Outputs this process has put in place (renamed over their target), in order.  The
+#: CLI reads it when a Ctrl-C arrives: after the command's output is in place the run has
+#: finished and the output is complete, whatever comes next (a late Ctrl-C).
+COMMITTED: list[Path] = []
+
+
+def committed(path: str | os.PathLike[str]) -> None:
+    """Record that ``path`` is now in place (see :data:`COMMITTED`)."""
+    COMMITTED.append(Path(path))
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file beside it and a rename.
 
@@ -314,6 +325,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
             os.fsync(fh.fileno())
         os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
+        committed(path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -337,6 +349,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
+        committed(path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -320,3 +320,39 @@ def test_bbce_billion_runs_refused_before_allocating():
 def test_api_raw_errors_are_project_errors(call):
     with pytest.raises(HashcarbonError):
         call()
+
+
+def test_ctrl_c_after_the_output_is_in_place_is_a_finished_run(tmp_path, monkeypatch, capsys):
+    """Round 6 (CI, test_ctrl_c_exits_130_with_one_line[3.0]): a Ctrl-C that arrives after
+    the output was renamed into place but before the command returned said "no output was
+    written or the previous output is kept" and exited 130 over a complete new output.
+    Now the run counts as finished (exit 0, one note); before the rename it is still 130
+    with the previous output kept."""
+    from hashcarbon import _io
+    from hashcarbon.cli import _format
+
+    out = tmp_path / "x.csv"
+    argv = ["simulate", "no-ban", "--runs", "2", "--end", "2015-06", "--format", "csv"]
+    real = _io.write_atomic
+
+    def written_then_interrupted(path, data):
+        real(path, data)
+        raise KeyboardInterrupt
+
+    def interrupted_before(path, data):
+        raise KeyboardInterrupt
+
+    out.write_bytes(b"PREVIOUS\n")
+    monkeypatch.setattr(_format, "write_atomic", interrupted_before)
+    code, err = _cli([*argv, "--out", str(out)], capsys)
+    assert code == 130
+    assert out.read_bytes() == b"PREVIOUS\n"
+    assert len(err) == 1
+    assert "previous output is kept" in err[0]
+    monkeypatch.setattr(_format, "write_atomic", written_then_interrupted)
+    code, err = _cli([*argv, "--out", str(out)], capsys)
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"scenario,")
+    assert out.read_bytes().endswith(b"\n")
+    assert len(err) == 1
+    assert "complete" in err[0]

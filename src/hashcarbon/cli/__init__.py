@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None, *, console: bool = False) -> int:
     # (``hashcarbon.__main__`` exits at once on a Ctrl-C during the imports before).
     if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_while_starting":
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    from hashcarbon import _io
+
+    n_committed = len(_io.COMMITTED)
     try:
         rv = app(args=argv, prog_name="hashcarbon", standalone_mode=False)
         if console:  # finished: nothing left to interrupt (see the docstring)
@@ -97,12 +100,12 @@ def main(argv: list[str] | None = None, *, console: bool = False) -> int:
         _say(err)
         return 2
     except typer.Exit as exc:
-        return _interrupted() if exc.exit_code == 130 else exc.exit_code
+        return _interrupted(n_committed) if exc.exit_code == 130 else exc.exit_code
     except typer.Abort:
         _say("aborted")
         return 1
     except KeyboardInterrupt:
-        return _interrupted()
+        return _interrupted(n_committed)
     except RecursionError:
         _say("input is nested too deeply")
         return 2
@@ -136,11 +139,23 @@ def main(argv: list[str] | None = None, *, console: bool = False) -> int:
     # In non-standalone mode Typer *returns* the exit code of a caught Ctrl-C (130) or
     # of an explicit ``typer.Exit``; commands themselves return None.
     if isinstance(rv, int) and not isinstance(rv, bool) and rv != 0:
-        return _interrupted() if rv == 130 else rv
+        return _interrupted(n_committed) if rv == 130 else rv
     return 0
 
 
-def _interrupted() -> int:
+def _interrupted(n_committed: int | None = None) -> int:
+    """Exit code and line of a Ctrl-C.  ``n_committed``: the length of
+    :data:`hashcarbon._io.COMMITTED` when the command started; if an output was put in
+    place since, the Ctrl-C came after the command's output was complete, so the run
+    counts as finished (exit 0, as a Ctrl-C after the return does) and says so."""
+    from hashcarbon import _io
+
+    if n_committed is not None and len(_io.COMMITTED) > n_committed:
+        with contextlib.suppress(OSError):
+            typer.echo(
+                f"note: Ctrl-C after {_io.COMMITTED[-1]} was written; it is complete", err=True
+            )
+        return 0
     _say("interrupted (Ctrl-C); no output was written or the previous output is kept")
     return 130
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from hashcarbon import provenance
-from hashcarbon._io import check_output, temp_dir_for
+from hashcarbon._io import check_output, committed, temp_dir_for
 from hashcarbon.errors import InputError
 from hashcarbon.report import claims as claims_mod
 from hashcarbon.report import figures, sections
@@ -628,6 +628,7 @@ def build_report(
             backup = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
             out.rename(backup)
         tmp.rename(out)
+        committed(out)  # the report is in place: a later Ctrl-C finds it complete
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
     except BaseException:
