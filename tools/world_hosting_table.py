@@ -58,23 +58,11 @@ CONFIGS_5B = {
     ),
 }
 
-#: round 6 started from the round-5 model: placement by the weights alone, the round-5
-#: parameters (the "shipped parameters" rows)
-ROUND6_BEFORE = {
-    "site_within_headroom": 0,
-    "invest_rate_per_month": 0.1966,
-    "supply_adjust_months": 5.162,
-    "supply_growth_max_per_month": 0.2429,
-    "shortage_growth_max_per_month": 0.04581,
-    "alloc_cost_sensitivity": 17.84,
-    "underground_access": 0.744,
-    "scrap_idle_per_month": 0.09235,
-}
 #: round 6: part of Malaysia's mining on stolen power (malaysia_illegal_power,
 #: malaysia_theft_share; TNB's theft losses against Malaysia's mining load)
 CONFIGS_6 = {
     "Malaysia stolen power, share 0.5 (middle of the prior)": (
-        {**ROUND6_BEFORE, "malaysia_illegal_power": 1, "malaysia_theft_share": 0.5},
+        {**calibration.ROUND5, "malaysia_illegal_power": 1, "malaysia_theft_share": 0.5},
         {},
     ),
 }
@@ -126,20 +114,8 @@ def row(label: str, r: dict, base_met: set[str]) -> str:
     )
 
 
-#: Rounds 5 and 5b were fitted before Malaysia's stolen power was shipped (round 6): their
-#: configurations run without it and fit the seven behavioural parameters of that time.
-ROUND5_FIXED = {"malaysia_illegal_power": 0, "site_within_headroom": 0}
-ROUND5_FITTED = calibration.FITTED[:7]
-#: The parameters shipped in rounds 3-5 (fit_global, seed 0, maxiter 15, popsize 8).
-ROUND5_PARAMETERS = {
-    "invest_rate_per_month": 0.1966,
-    "supply_adjust_months": 5.162,
-    "supply_growth_max_per_month": 0.2429,
-    "shortage_growth_max_per_month": 0.04581,
-    "alloc_cost_sensitivity": 17.84,
-    "underground_access": 0.744,
-    "scrap_idle_per_month": 0.09235,
-}
+#: The seven behavioural parameters fitted in rounds 3-5 (round 6 added Malaysia's share).
+ROUND5_FITTED = tuple(n for n in calibration.FITTED if n in calibration.ROUND5)
 
 
 def main(argv: list[str]) -> int:
@@ -149,7 +125,7 @@ def main(argv: list[str]) -> int:
         return 2
     configs = ROUNDS[name]
     # "newly met" and "lost" against the model shipped in rounds 3-5
-    base = calibration.hindcast_report({**ROUND5_FIXED, **ROUND5_PARAMETERS})
+    base = calibration.hindcast_report(calibration.ROUND5)
     base_met = {k for k, v in targets(base).items() if v}
     print(
         "| configuration | targets met (of 15) | newly met | lost | hash MAPE 2016-25 / "
@@ -163,7 +139,7 @@ def main(argv: list[str]) -> int:
         # robustness_rows)
         fitted = ROUND5_FITTED
         if name != "round6":
-            held = {**ROUND5_FIXED, **ROUND5_PARAMETERS, **held}
+            held = {**calibration.ROUND5, **held}
         r = calibration.hindcast_report(held)
         print(row(label + ", shipped parameters", r, base_met), flush=True)
         fit = calibration.fit_global(

@@ -29,9 +29,7 @@ def main(argv: list[str]) -> int:
     from hashcarbon.models.world import calibration, steps
 
     if argv[:1] == ["round5"]:
-        from world_hosting_table import ROUND5_FIXED, ROUND5_PARAMETERS
-
-        argv = [f"{k}={v}" for k, v in {**ROUND5_FIXED, **ROUND5_PARAMETERS}.items()] + argv[1:]
+        argv = [f"{k}={v}" for k, v in calibration.ROUND5.items()] + argv[1:]
     try:
         overrides = {k: float(v) for k, v in (a.split("=", 1) for a in argv)}
     except ValueError:

@@ -19,20 +19,8 @@ def report():
     return calibration.hindcast_report()
 
 
-#: The model shipped in rounds 3-5: placement by the siting weights alone, Malaysia at its
-#: tariff, the parameters of that fit (docs/world.md; the options below were measured
-#: against it).
-ROUND5 = {
-    "site_within_headroom": 0,
-    "malaysia_illegal_power": 0,
-    "invest_rate_per_month": 0.1966,
-    "supply_adjust_months": 5.162,
-    "supply_growth_max_per_month": 0.2429,
-    "shortage_growth_max_per_month": 0.04581,
-    "alloc_cost_sensitivity": 17.84,
-    "underground_access": 0.744,
-    "scrap_idle_per_month": 0.09235,
-}
+#: The model shipped in rounds 3-5 (the options below were measured against it).
+ROUND5 = calibration.ROUND5
 
 
 # ---------------------------------------------------------------- hash rate

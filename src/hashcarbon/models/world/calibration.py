@@ -3,8 +3,8 @@
 The behavioural parameters marked ``fitted`` in :mod:`.params`
 (``invest_rate_per_month``, ``supply_adjust_months``, ``supply_growth_max_per_month``,
 ``alloc_cost_sensitivity``, ``underground_access``, ``shortage_growth_max_per_month``,
-``scrap_idle_per_month``, and ``malaysia_theft_share`` within its sourced prior) are fitted on **2014-2021 only** with
-the ``china-ban-2021`` scenario (scipy differential evolution within :data:`BOUNDS`,
+``scrap_idle_per_month``, and ``malaysia_theft_share`` within its sourced prior) are
+fitted on **2014-2021 only** with the ``china-ban-2021`` scenario (scipy differential evolution within :data:`BOUNDS`,
 maxiter 30, popsize 10, from each of :data:`FIT_SEEDS`; the start with the lowest J is
 shipped, :func:`fit_multistart`), minimising
 
@@ -43,6 +43,7 @@ from hashcarbon.vocabulary import MAP_COUNTRY_NAMES
 
 __all__ = [
     "FITTED",
+    "ROUND5",
     "country_shares",
     "fit",
     "fit_multistart",
@@ -68,6 +69,20 @@ FITTED = (
     "scrap_idle_per_month",
     "malaysia_theft_share",
 )
+#: The model shipped in rounds 3-5, which docs/world.md and tools/world_hosting_table.py
+#: compare round 6 against: placement by the siting weights alone, Malaysia at its tariff,
+#: and the values of that fit (fit_global, seed 0, maxiter 15, popsize 8; J 0.314).
+ROUND5 = {
+    "site_within_headroom": 0,
+    "malaysia_illegal_power": 0,
+    "invest_rate_per_month": 0.1966,
+    "supply_adjust_months": 5.162,
+    "supply_growth_max_per_month": 0.2429,
+    "shortage_growth_max_per_month": 0.04581,
+    "alloc_cost_sensitivity": 17.84,
+    "underground_access": 0.744,
+    "scrap_idle_per_month": 0.09235,
+}
 #: Seeds of the multi-start global fit (:func:`fit_multistart`): the shipped parameters
 #: are the start with the lowest J (round 6; before, one start, seed 0).
 FIT_SEEDS = (0, 1, 2, 3)
