@@ -628,10 +628,7 @@ def step_month(st: State, t: int, inp: Inputs):
     # 2. arrivals and deliveries within the installation capacity
     gw_per_ehs = inp.eff_new[t] * pue * 1e-3
     within = np.broadcast_to(np.asarray(P["site_within_headroom"]) > 0.5, w_new.shape[:1])
-    # w_new becomes the month's placement (within the headroom where
-    # site_within_headroom = 1): where the new machines went, and what their running cost
-    # is priced at below
-    st, f, w_new = steps.deliver(
+    st, f = steps.deliver(
         st,
         t,
         w_new,
@@ -644,6 +641,9 @@ def step_month(st: State, t: int, inp: Inputs):
         # runs without site_within_headroom see no cap (inf headroom: the weights stand)
         headroom_gw=np.where(within[:, None], headroom, np.inf) if within.any() else None,
     )
+    # the month's placement (within the headroom where site_within_headroom = 1) is
+    # where the new machines went, and what their running cost is priced at below
+    w_new = f.pop("placed_share")
     flows.update(f)
     # 4. seasonal moves inside China's pool
     cap = st.cap
