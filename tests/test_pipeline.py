@@ -122,6 +122,12 @@ def test_curtailment_equals_carbon_module():
     row = table[(table.region == "Sichuan") & (table.year == 2020) & (table.months == "1-12")]
     in2020 = months.year == 2020
     assert got[in2020, 0].sum() == pytest.approx(float(row["curtailed_twh"].iloc[0]))
+    # Yunnan: 31.4 TWh in 2016, the derived 8.98 / 1.68 TWh in 2020 / 2021, held after
+    by_year = pd.Series(got[:, 1], index=months).groupby(months.year).sum()
+    assert by_year[2016] == pytest.approx(31.4)
+    assert by_year[2020] == pytest.approx(8.98)
+    assert by_year[2021] == pytest.approx(1.68) == by_year[2025]
+    assert by_year[2016] > by_year[2018] > by_year[2020]  # interpolated between
     assert got[:, 2].sum() == 0.0
     assert got[months.month == 1].sum() == 0.0  # dry season
 

@@ -109,6 +109,20 @@ def test_hydro_curtailment_has_a_source_per_row():
     assert s2016 + y2016 == pytest.approx(45.6)
 
 
+def test_yunnan_2020_2021_are_the_national_rest_after_sichuan():
+    """The derived Yunnan rows are the arithmetic their notes state (NEA Jan-Sep data)."""
+    hc = data.hydro_curtailment().set_index(["region", "year", "months"])["curtailed_twh"]
+    assert hc[("China", 2020, "1-9")] == pytest.approx(hc[("China", 2021, "1-9")] + 11.20)
+    assert hc[("Sichuan", 2020, "1-9")] == pytest.approx(hc[("Sichuan", 2021, "1-9")] + 7.44)
+    rest20 = hc[("China", 2020, "1-9")] - hc[("Sichuan", 2020, "1-9")]
+    assert hc[("Yunnan", 2020, "1-12")] == pytest.approx(rest20)
+    henan_2021 = 3.54  # stated in the same release, not a registry region
+    rest21 = hc[("China", 2021, "1-9")] - hc[("Sichuan", 2021, "1-9")] - henan_2021
+    assert hc[("Yunnan", 2021, "1-12")] == pytest.approx(rest21)
+    # holding 2016's 31.4 TWh would exceed everything curtailed outside Sichuan in 2020
+    assert hc[("Yunnan", 2016, "1-12")] > rest20
+
+
 def test_iea_projection_flag():
     gi = data.grid_intensity()
     iea = gi[(gi["vintage"] == "iea_2025") & (gi["country"] == "World")].set_index("year")

@@ -89,7 +89,9 @@ def test_exempt_load_uses_the_curtailed_hydro_first(engine):
     """Under the curtailed-hydro exemption the exempt load runs on the reachable curtailed
     hydro (at ``exempt_intensity_g_per_kwh``); marginal accounting may not count that
     hydro a second time.  In 2022 the exempt load takes all of it, so both accountings give
-    the same emissions, while without the ban marginal accounting lowers them."""
+    the same emissions, while without the ban marginal accounting lowers them (by 0.2 %:
+    with Yunnan's curtailment corrected, round 7, little curtailed hydro is left in 2022,
+    1.7 TWh in Yunnan, and Sichuan's miners pay the 2022 punitive tariff)."""
     kw = {"end": "2022-12", "n_runs": 1, "seed": 0, "engine": engine}
 
     def em(scenario, accounting):
@@ -99,7 +101,7 @@ def test_exempt_load_uses_the_curtailed_hydro_first(engine):
     assert em("clean-exemption", "marginal") == pytest.approx(
         em("clean-exemption", "average"), rel=1e-9
     )
-    assert em("no-ban", "marginal") < 0.99 * em("no-ban", "average")
+    assert em("no-ban", "marginal") < 0.999 * em("no-ban", "average")
 
 
 def test_bad_accounting_is_one_line():
