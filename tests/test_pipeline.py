@@ -128,6 +128,8 @@ def test_curtailment_equals_carbon_module():
     assert by_year[2020] == pytest.approx(8.98)
     assert by_year[2021] == pytest.approx(1.68) == by_year[2025]
     assert by_year[2016] > by_year[2018] > by_year[2020]  # interpolated between
+    sc = pd.Series(got[:, 0], index=months).groupby(months.year).sum()
+    assert sc[2021] == pytest.approx(11.67) == sc[2025]  # Jan-Sep 2021 scaled, held after
     assert got[:, 2].sum() == 0.0
     assert got[months.month == 1].sum() == 0.0  # dry season
 

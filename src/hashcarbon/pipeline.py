@@ -259,14 +259,16 @@ def curtailed_volumes_twh(
     Notes
     -----
     From table ``hydro_curtailment``, full-year hydro-only figures are used
-    (Sichuan 2012-2016, 2019, 2020; Yunnan 2013, 2016, 2020, 2021). Years between two
+    (Sichuan 2012-2016, 2019, 2020, 2021; Yunnan 2013, 2016, 2020, 2021). Years between two
     figures are interpolated linearly; years before the first or after the
     last figure hold the nearest figure (assumption: the source is silent).
     Yunnan's 2020 and 2021 rows are inferred upper bounds (NEA Jan-Sep data: the
     national total minus Sichuan, and minus Henan in 2021; 8.98 and 1.68 TWh):
     before they were added, Yunnan held its 2016 figure (31.4 TWh), more than the
-    whole country outside Sichuan curtailed in 2020.  The national "China" rows and
-    the Jan-Sep rows are not used.
+    whole country outside Sichuan curtailed in 2020.  Sichuan's 2021 row (11.67 TWh) is
+    its stated Jan-Sep figure scaled by its 2020 ratio of full year to Jan-Sep; before it
+    was added, Sichuan held 2020's 20.2 TWh.  The national "China" rows and the Jan-Sep
+    rows are not used.
     """
     from hashcarbon import data
 

