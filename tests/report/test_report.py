@@ -337,6 +337,55 @@ def test_joint_tables_flip_pairs_stored_the_other_way():
     assert list(drivers["input"]) == ["a"]
 
 
+def _exemption_ensemble(n, effect_a, seed=3):
+    """A stand-in joint ensemble whose exemption - ban difference depends on ``input_a``
+    by ``effect_a`` [Mt per unit] plus noise, with ``input_b`` and ``input_c`` inert."""
+    import xarray as xr
+
+    rng = np.random.default_rng(seed)
+    a, b, c = rng.uniform(size=(3, n))
+    nob = rng.normal(500, 5, n)
+    ban = nob - 200
+    ex = ban - 10 + effect_a * a + rng.normal(0, 1, n)
+    return xr.Dataset(
+        {
+            "emissions_mt": (("scenario", "run"), np.vstack([nob, ban, ex]), {"units": "Mt"}),
+            "annual_emissions_mt": (("scenario", "year", "run"), np.zeros((3, 1, n))),
+            "input_a": (("run",), a),
+            "input_b": (("run",), b),
+            "input_c": (("run",), c),
+        },
+        coords={
+            "scenario": ["no-ban", "china-ban-2021", "clean-exemption"],
+            "run": np.arange(n),
+            "year": [2021],
+        },
+        attrs={"seed": 0, "window": "2021-01..2030-12"},
+    )
+
+
+def test_the_report_names_a_deciding_input_only_when_it_stands_out():
+    """Round 7: with ~34 kept runs every input's first-order effect sat near the noise
+    floor, yet the report named one as the input that "decides" the exemption.  It now
+    names it only when its effect is at least twice the noise floor and 1.5 times the next
+    input's, and otherwise says that no input stands out (both languages)."""
+    from hashcarbon.report import build
+
+    _, _, clear = sections.joint_tables(_exemption_ensemble(200, effect_a=20.0))
+    assert clear["ex_top_driver"] == "a"
+    assert clear["ex_driver_clear"]
+    _, _, flat = sections.joint_tables(_exemption_ensemble(34, effect_a=0.0))
+    assert not flat["ex_driver_clear"]
+    for lang, word, named in (
+        ("en", "no input stands out", "decides it most"),
+        ("zh", "没有哪个输入突出", "最具决定性"),
+    ):
+        text = build._joint_text(flat, lang)
+        assert word in text
+        assert named not in text
+        assert named in build._joint_text(clear, lang)
+
+
 def test_policy_unavailable_renders_plain_note(monkeypatch):
     monkeypatch.setattr(sections, "world_model", lambda: None)
     ctx = sections.Context(runs=1, seed=0, flow_year=2021)

@@ -239,6 +239,16 @@ def period_text(period: str, lang: str) -> str:
     return f"{a:%b %Y} to {b:%b %Y}"
 
 
+def _joint_text(n: dict, lang: str) -> str:
+    """The joint-uncertainty paragraph of section (f): it names the input that decides the
+    exemption's difference only when that input stands out from the sampling noise
+    (``ex_driver_clear``, :func:`hashcarbon.report.sections.joint_tables`)."""
+    kw = dict(n, ex_verdict=term(n["ex_verdict"], lang) if lang == "zh" else n["ex_verdict"])
+    which = "joint_driver_clear" if n.get("ex_driver_clear") else "joint_driver_unclear"
+    kw["ex_driver"] = t(lang, which, **kw)
+    return t(lang, "joint_text", **kw)
+
+
 def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) -> list[str]:
     n = fill(sec.numbers, lang)
     if key == "energy":
@@ -265,10 +275,7 @@ def _texts(key: str, sec: sections.Section, lang: str, ctx: sections.Context) ->
         if "drop_min_pct" in n and "rev_ratio_pct" in n:
             out.append(t(lang, "policy_drop", **n))
         if "ex_p_neg_pct" in n and "ex_top_driver" in n:
-            kw = dict(
-                n, ex_verdict=term(n["ex_verdict"], lang) if lang == "zh" else n["ex_verdict"]
-            )
-            out.append(t(lang, "joint_text", **kw))
+            out.append(_joint_text(n, lang))
         return out
     if key == "claims":
         return [t(lang, "claims_text")]
