@@ -12,6 +12,13 @@ US-state loads, ``use_us_state_load_caps``, and Georgia's miners' price,
     python tools/world_hosting_table.py
     python tools/world_hosting_table.py round5b
     python tools/world_hosting_table.py round6    # Malaysia's stolen power (~2 minutes)
+
+The tables in docs/world.md were printed before round 7, on the uncorrected curtailment
+table, with fits that were not polished and, in round 6, from seeds 0-3.  Run today, the
+tool uses the current data and ``calibration.fit_global`` / ``fit_multistart`` as they are
+(each start polished, :data:`calibration.FIT_SEEDS` 0-7): its figures differ from the
+recorded ones, and each refit takes about a quarter longer (round 6: about 2.5 times as
+long).  docs/world.md, round 7, has the current US-remedy refits.
 """
 
 from __future__ import annotations
