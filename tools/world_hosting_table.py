@@ -18,7 +18,9 @@ table, with fits that were not polished and, in round 6, from seeds 0-3.  Run to
 tool uses the current data and ``calibration.fit_global`` / ``fit_multistart`` as they are
 (each start polished, :data:`calibration.FIT_SEEDS` 0-7): its figures differ from the
 recorded ones, and each refit takes about a quarter longer (round 6: about 2.5 times as
-long).  docs/world.md, round 7, has the current US-remedy refits.
+long).  docs/world.md, round 7, has the current US-remedy refits.  Since round 8 the
+underground region has a growth limit by default (``use_underground_limit``); add
+``"use_underground_limit": 0`` to a configuration to run it as it was recorded.
 """
 
 from __future__ import annotations

@@ -138,6 +138,7 @@ def test_every_step_documents_its_equation():
         "allowed_power",
         "outflow",
         "hosting_limit",
+        "underground_limit",
     ):
         doc = inspect.getdoc(getattr(steps, name))
         assert ".. math::" in doc or ":math:" in doc, name
@@ -206,6 +207,45 @@ def test_hosting_limit_by_hand():
     assert out[0, 2] == 0.5  # the smaller of a dated cap and the growth limit
     assert out[0, 3] == inf  # regions outside the mask keep their caps
     assert allowed[0, 0] == inf  # pure
+
+
+def test_underground_limit_by_hand():
+    inf = np.inf
+    head = np.array([[inf, 0.3, inf], [inf, 0.3, inf], [inf, 0.3, inf]])  # GW, column 2 = CN-UG
+    inst = np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    trans = np.array([[0.0, 0.0, 0.2], [0.0, 0.0, 0.0], [0.0, 0.0, 0.2]])
+    on = np.array([1.0, 1.0, 0.0])  # per run: the third run is off
+    out = steps.underground_limit(head, inst, trans, 2, on, np.array([0.06, 0.1, 0.06]), 0.005)
+    assert out[0, 2] == pytest.approx(0.06 * 1.2)  # growth on installed + in transit
+    assert out[1, 2] == pytest.approx(0.005)  # an empty region starts at the floor
+    assert out[2, 2] == inf  # switched off
+    np.testing.assert_array_equal(out[:, :2], head[:, :2])  # other regions untouched
+    assert head[0, 2] == inf  # pure
+    # a headroom below the limit stays; no underground region or all off: the input itself
+    small = head.copy()
+    small[0, 2] = 0.01
+    assert steps.underground_limit(small, inst, trans, 2, 1.0, 0.06, 0.005)[0, 2] == 0.01
+    assert steps.underground_limit(head, inst, trans, -1, 1.0, 0.06, 0.005) is head
+    assert steps.underground_limit(head, inst, trans, 2, 0.0, 0.06, 0.005) is head
+
+
+def test_underground_limit_acts_on_placement_not_on_returning_machines():
+    """On by default; it slows the underground region's growth from new machines (2024-25)
+    but not the return of displaced machines in Sep 2021 (docs/world.md, round 8)."""
+    kw = {"start": "2021-01", "end": "2025-12", "n_runs": 1}
+    on = world.run("china-ban-2021", **kw)
+    off = world.run("china-ban-2021", parameters={"use_underground_limit": 0}, **kw)
+    assert world.params.resolve({})["use_underground_limit"] == 1
+
+    def ug(ds, month):
+        return float(ds["hashrate_ehs"].sel(region="CN-UG", time=month).isel(run=0))
+
+    # the returning machines arrive in full either way (19.6 vs 20.6 EH/s in Sep 2021: the
+    # difference is the new machines the uncapped region also took that month)
+    assert 0.9 * ug(off, "2021-09-01") < ug(on, "2021-09-01") <= ug(off, "2021-09-01")
+    assert ug(on, "2021-09-01") > 10.0
+    # the uncapped region took 26 % of the network by Oct 2025; the limited one less
+    assert ug(on, "2025-10-01") < 0.6 * ug(off, "2025-10-01")
 
 
 def test_hosting_limit_scope_and_switch():

@@ -95,6 +95,9 @@ PER_RUN = (
     "curtailed_intensity_g_per_kwh",
     "siting_cost_reference_usd_per_kwh",
     "site_within_headroom",
+    "use_underground_limit",
+    "underground_growth_per_month",
+    "hosting_floor_gw_per_month",
 )
 
 
@@ -343,6 +346,9 @@ def kernel(
         curt_int = prm[22, n]
         c_ref = prm[23, n]
         within = prm[24, n] > 0.5
+        ug_limit = prm[25, n] > 0.5 and cn_ug >= 0
+        ug_growth = prm[26, n]
+        ug_floor = prm[27, n]
         cap = np.zeros((R, A))
         transit = np.zeros((R, A))
         ug = np.zeros((l_max, A))
@@ -526,7 +532,14 @@ def kernel(
             d = min(backlog / D, install / gw_per_ehs) if wsum > 0 else 0.0
             backlog = backlog - d
             if within and d > 0:
+                h_ug = 0.0
+                if ug_limit:  # steps.underground_limit: on the placement, not the weights
+                    h_ug = headroom[cn_ug]
+                    ld = inst[cn_ug] + trans_gw[cn_ug]
+                    headroom[cn_ug] = min(h_ug, max(ug_growth * ld, ug_floor))
                 _fill_within_headroom(w_new, d * gw_per_ehs, headroom, alloc, active)
+                if ug_limit:
+                    headroom[cn_ug] = h_ug
             delivered = 0.0
             for r in range(R):
                 placed = d * w_new[r]

@@ -628,6 +628,16 @@ def step_month(st: State, t: int, inp: Inputs):
     # 2. arrivals and deliveries within the installation capacity
     gw_per_ehs = inp.eff_new[t] * pue * 1e-3
     within = np.broadcast_to(np.asarray(P["site_within_headroom"]) > 0.5, w_new.shape[:1])
+    # the underground's hosting build-out limit acts on the placement, not the weights
+    fill_room = steps.underground_limit(
+        headroom,
+        inst_gw,
+        trans_gw,
+        inp.cn_ug,
+        P["use_underground_limit"],
+        P["underground_growth_per_month"],
+        P["hosting_floor_gw_per_month"],
+    )
     st, f = steps.deliver(
         st,
         t,
@@ -639,7 +649,7 @@ def step_month(st: State, t: int, inp: Inputs):
         inp.cn_ug,
         L_ug,
         # runs without site_within_headroom see no cap (inf headroom: the weights stand)
-        headroom_gw=np.where(within[:, None], headroom, np.inf) if within.any() else None,
+        headroom_gw=np.where(within[:, None], fill_room, np.inf) if within.any() else None,
     )
     # the month's placement (within the headroom where site_within_headroom = 1) is
     # where the new machines went, and what their running cost is priced at below

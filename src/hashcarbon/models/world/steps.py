@@ -51,6 +51,7 @@ __all__ = [
     "site",
     "site_caps",
     "siting_weights",
+    "underground_limit",
 ]
 
 _EPS = 1e-12
@@ -255,6 +256,59 @@ def hosting_limit(allowed, inst_gw, trans_gw, mask, growth, floor_gw):
     lim = np.maximum((1.0 + col(growth, 2)) * load, load + col(floor_gw, 2))
     m = mask if mask.ndim == 2 else mask[None, :]
     return np.where(m, np.minimum(allowed, lim), allowed)
+
+
+def underground_limit(headroom, inst_gw, trans_gw, ug_index, on, growth, floor_gw):
+    r"""Hosting build-out limit of China's underground region, on the month's new machines.
+
+    .. math:: h_{nu} \leftarrow \min\big(h_{nu},\; \max(g_n L_{nu},\; a_n)\big)
+              \quad \text{where } o_n = 1
+
+    with :math:`u` the underground region, :math:`h` [GW] the headroom the month's new
+    machines are placed within (:func:`fill_within_headroom`), :math:`L_{nu} =
+    P^{inst}_{nu} + P^{transit}_{nu}` [GW] its load at the start of the month, growth
+    :math:`g` = ``underground_growth_per_month`` [1/month], floor :math:`a` =
+    ``hosting_floor_gw_per_month`` [GW/month] and :math:`o` = ``use_underground_limit``.
+    The siting weights are computed before the limit (the underground keeps its logit
+    weight; what exceeds the limit goes to the other regions by the water filling), and
+    displaced machines returning underground through the underground pipeline are not
+    limited.  Hidden sites are assumed to be built no faster than visible ones: the
+    default and range are those of ``hosting_growth_per_month`` (docs/notes/
+    hosting_buildout.md: Greenidge 6.0 %/month, Core Scientific 5.8 %/month, Texas 4.7
+    %/month, Kazakhstan 12 %/month).  No source states the underground load; the limit
+    replaces the uncapped region of rounds 3-7, which reached 26 % of the network in Oct
+    2025 against Hashrate Index's ~14 % (docs/world.md, round 8).
+
+    Parameters
+    ----------
+    headroom : (N, R) array
+        Headroom for new machines [GW] (``inf`` = uncapped).
+    inst_gw, trans_gw : (N, R) arrays
+        Installed and in-transit load at the start of the month [GW].
+    ug_index : int
+        Column of the underground region, -1 if none (``headroom`` is returned as is).
+    on : float or (N,) array
+        ``use_underground_limit`` (> 0.5 = on).
+    growth : float or (N,) array
+        ``underground_growth_per_month`` [1/month].
+    floor_gw : float or (N,) array
+        ``hosting_floor_gw_per_month`` [GW/month].
+
+    Returns
+    -------
+    headroom : (N, R) array [GW], a new array when the limit applies
+    """
+    N = headroom.shape[0]
+    on_n = np.broadcast_to(np.asarray(on, dtype=float), (N,)) > 0.5
+    if ug_index < 0 or not on_n.any():
+        return headroom
+    h = headroom.copy()
+    load = inst_gw[:, ug_index] + trans_gw[:, ug_index]
+    g = np.broadcast_to(np.asarray(growth, dtype=float), (N,))
+    a = np.broadcast_to(np.asarray(floor_gw, dtype=float), (N,))
+    lim = np.minimum(h[:, ug_index], np.maximum(g * load, a))
+    h[:, ug_index] = np.where(on_n, lim, h[:, ug_index])
+    return h
 
 
 def site_caps(allowed, inst_gw, caps, t):
