@@ -886,7 +886,8 @@ def fan_chart(fans: dict[str, pd.DataFrame], var: str, unit: str, lang: str = "e
                 ax.axvline(d.year + (d.day_of_year - 1) / 365.25, color="#777", ls="--", lw=0.8)
         ax.set_title(_name(scen, lang, "scenario"), fontsize=9)
         ax.set_ylim(0, ymax * 1.05)
-        _year_axis(ax)
+        # half-width panels: at most about five year labels, or they run into each other
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     for ax in axes[n:]:
         ax.axis("off")
     axes[0].legend(fontsize=7, loc="upper right")
