@@ -29,7 +29,15 @@ CODES = list(region_table().codes)
 def test_input_tables_have_source_and_status():
     cap = capacity_table()
     assert cap["source"].str.len().min() > 10
-    kinds = {"resource", "policy", "measured_load", "assumption", "site_load", "us_state_load"}
+    kinds = {
+        "resource",
+        "policy",
+        "measured_load",
+        "assumption",
+        "site_load",
+        "us_state_load",
+        "dry_load",
+    }
     assert set(cap["kind"]) <= kinds
     for p in table():
         assert p["status"] in {"stated", "inferred", "assumption", "fitted"}
@@ -97,7 +105,11 @@ def test_wet_season_cap_adds_curtailed_hydro():
     assert twh.sum() == pytest.approx(20.2, rel=1e-6)
     assert curt[6, sc] == pytest.approx(twh[6] * 1e3 / (31 * 24), rel=1e-9)
     assert curt[0, sc] == 0.0
-    assert cap[6, sc] == pytest.approx(cap[0, sc] + curt[6, sc])
+    # the dry-season load of Apr 2020 (kind dry_load, round 8) holds after April; the wet
+    # season adds the curtailed hydro to it
+    assert cap[11, sc] == pytest.approx(0.74)
+    assert cap[6, sc] == pytest.approx(0.74 + curt[6, sc])
+    assert 0.5 < cap[0, sc] < 0.74  # interpolated from the 2014 row
     assert np.isinf(cap[:, CODES.index("ROW")]).all()
     off, _ = base_caps_gw(time, {"measured_load": False})
     assert np.isinf(off[:, CODES.index("KZ")]).all()  # measured region becomes uncapped

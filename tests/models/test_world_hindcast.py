@@ -26,14 +26,14 @@ ROUND5 = calibration.ROUND5
 # ---------------------------------------------------------------- hash rate
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
-    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (12.8 %)
-    assert m["mape_2016_2021"] <= 0.118  # in sample: 11.8 %
-    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (14.3 %)
+    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (11.5 %)
+    assert m["mape_2016_2021"] <= 0.121  # in sample: 12.0 %
+    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (10.8 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: not met (62.7 / 79.4 vs 100.2 / 120.5 EH/s: -37 % / -34 %)
+    # target +-15 %: not met (63.2 / 79.8 vs 100.2 / 120.5 EH/s: -37 % / -34 %)
     assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.62
     assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.65
 
@@ -42,32 +42,33 @@ def test_hashrate_july_august_2021(report):
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    # target +3..+17 %: not met (+1.1 %; round 6 met it with +9.6 %, with Yunnan's 2016
-    # curtailment held to 2021, which put 2020's wet season on Yunnan hydro: docs/world.md)
-    assert 0.01 <= rise <= 0.17
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 413 > 350
-    # Cambridge ~536 (2021) +-5 %: met (538, +0.4 %); 491 (2020) +-5 %: not met (532, +8.4 %)
+    # target +3..+17 %: met (+3.3 %, near the edge), since round 8's sourced dry-season
+    # loads of Sichuan and Yunnan (Apr 2020); round 7 had +1.1 % (docs/world.md)
+    assert 0.03 <= rise <= 0.17
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 414 > 332
+    # Cambridge ~536 (2021) +-5 %: met (530, -1.1 %); 491 (2020) +-5 %: met (513, +4.4 %)
     assert abs(i[2021] / 536.0 - 1.0) <= 0.05
-    assert abs(i[2020] / 491.0 - 1.0) <= 0.085
+    assert abs(i[2020] / 491.0 - 1.0) <= 0.05
     s = report["sustainable_share"]
     assert s[2021] < s[2020] - 0.05
 
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: met (44.6 vs 49.1 Mt, -9.2 %; the energy is 11 % low, July-August)
+    # target +-10 %: met at the edge (44.2 vs 49.1 Mt, -10.0 %; the energy is 11 % low,
+    # July-August)
     assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.10
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 1.02, 0.93, 0.89, 1.06, 0.86, 0.86, 1.05
+    # energy module's basket): 1.02, 0.93, 0.89, 1.04, 0.88, 0.94, 1.05
     for y in range(2019, 2026):
         assert 0.86 <= r[y] <= 1.07, y
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
-    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.044
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.059
+    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.047
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.047
 
 
 def test_vintage_accounting_is_reported(report):
@@ -80,14 +81,14 @@ def test_vintage_accounting_is_reported(report):
 
 # ---------------------------------------------------------------- geography
 def test_country_shares(report):
-    assert report["share_mae_points"] <= 2.75  # ten map countries: 2.73
-    assert report["share_mae_7_points"] <= 3.12  # target 3: not met (3.11; round 6: 2.92)
+    assert report["share_mae_points"] <= 2.7  # ten map countries: 2.69
+    assert report["share_mae_7_points"] <= 3.08  # target 3: not met (3.07; round 6: 2.92)
     assert report["share_mae_by_country_points"]["Malaysia"] <= 1.3  # round 5: 4.26
     assert report["share_mae_by_country_points"]["China"] <= 7.7  # round 6: 6.7
     h2 = report["share_mae_2021_h2_points"]
-    assert h2["Kazakhstan"] <= 7.0  # met (5.9)
-    assert h2["United States"] <= 7.0  # met (4.4)
-    assert h2["Russia"] <= 7.3  # target 7: not met (7.24)
+    assert h2["Kazakhstan"] <= 7.0  # met (5.6)
+    assert h2["United States"] <= 7.0  # met (4.1)
+    assert h2["Russia"] <= 7.5  # target 7: not met (7.49)
 
 
 def test_china_zero_in_summer_2021_and_back_after(report):
@@ -96,25 +97,37 @@ def test_china_zero_in_summer_2021_and_back_after(report):
     assert cs["2021-08"] < 0.02
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met at the edge (0.097) with the
-    # underground's hosting build-out limit (round 8; 0.26-0.28 without it)
+    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.139) with the underground's
+    # hosting build-out limit (round 8; 0.28 without it)
     assert abs(report["china_share_2025_10"] - 0.14) <= 0.05
 
 
 def test_china_2025_is_set_by_the_underground_growth_limit(report):
     """The underground region's growth limit decides China's 2025 share: over its stated
-    range 0.04-0.1/month the Oct-2025 share runs from 0.056 to 0.197, smoothly (the
-    target band 0.09-0.19 holds ~0.055-0.095); uncapped it is 0.276 (docs/world.md,
+    range 0.04-0.1/month the Oct-2025 share runs from 0.073 to 0.237, smoothly (the
+    target band 0.09-0.19 holds ~0.045-0.078); uncapped it is 0.283 (docs/world.md,
     round 8)."""
     s = report["sensitivity"]
     lo = s["underground_growth_low"]["china_share_2025_10"]
     hi = s["underground_growth_high"]["china_share_2025_10"]
-    assert 0.05 <= lo <= 0.06
-    assert 0.19 <= hi <= 0.21
+    assert 0.065 <= lo <= 0.08
+    assert 0.22 <= hi <= 0.25
     assert lo < report["china_share_2025_10"] < hi
     assert s["without_underground_limit"]["china_share_2025_10"] > 0.27
     # the 2014-2021 figures hardly move: the limit acts from Sep 2021
-    assert abs(s["without_underground_limit"]["share_mae_7_points"] - 3.11) < 0.05
+    mae7 = s["without_underground_limit"]["share_mae_7_points"]
+    assert abs(mae7 - report["share_mae_7_points"]) < 0.05
+
+
+def test_dry_season_loads_make_2020_cleaner(report):
+    """Sichuan's and Yunnan's measured dry-season loads of Apr 2020 (capacity.csv, kind
+    dry_load; round 8) move China off Xinjiang and Inner Mongolia coal in the dry season:
+    without them (the unsourced 0.5 / 0.3 GW) 2020 is 532 g/kWh and the rise +1.4 %, with
+    the same parameters (docs/world.md, round 8)."""
+    w = report["sensitivity"]["without_dry_load_caps"]["intensity_g_per_kwh"]
+    i = report["intensity_g_per_kwh"]
+    assert w[2020] > i[2020] + 10.0
+    assert w[2020] / 491.0 - 1.0 > 0.05  # the 2020 target is lost without them
 
 
 def test_caps_matter_and_are_reported(report):
@@ -183,6 +196,7 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
 # round5b: calibration.fit_global, maxiter 30, popsize 10, seed 0; J 0.343)
 STATE_LOADS_GA_REFIT = {
     "use_underground_limit": 0,  # measured before round 8
+    "use_dry_load_caps": 0,
     "site_within_headroom": 0,
     "malaysia_illegal_power": 0,
     "use_us_state_load_caps": 1,
@@ -217,10 +231,10 @@ def test_us_state_loads_not_shipped(report):
 
 def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
-    (3.148 -> 3.1481, below the precision it is shipped with) keeps every figure the
+    (3.488 -> 3.4881, below the precision it is shipped with) keeps every figure the
     issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
     placement by the weights alone fails this)."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.1481})
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.4881})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -235,6 +249,7 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
 # maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
 MALAYSIA_REFIT = {
     "use_underground_limit": 0,  # measured before round 8
+    "use_dry_load_caps": 0,
     "site_within_headroom": 0,
     "malaysia_illegal_power": 1,
     "invest_rate_per_month": 0.16265516157219778,
@@ -296,7 +311,7 @@ def test_warm_start_never_ends_above_the_shipped_values():
     names = list(calibration.FITTED)
     j0 = calibration._objective([base[n] for n in names], names, base, hist, scen)
     assert res["objective"] <= j0
-    assert res["objective"] == pytest.approx(0.2550, abs=5e-4)  # shipped: J 0.2550
+    assert res["objective"] == pytest.approx(0.2543, abs=5e-4)  # shipped: J 0.2543
     for n, v in res["values"].items():
         lo, hi = calibration.BOUNDS[n]
         assert lo <= v <= hi, n
@@ -305,15 +320,15 @@ def test_warm_start_never_ends_above_the_shipped_values():
 def test_global_fit_is_polished_locally(monkeypatch):
     """Each start of the global fit ends with a Nelder-Mead polish (round 7: without it the
     starts stopped 0.1-4 % above the bottom of their basin).  A two-generation search of
-    the siting weight alone ends at J 0.2591 (weight 2.91); the polish takes it to 0.2579
-    (3.02, a step of J short of the shipped 3.148 with the round-8 values of the others),
-    and the polish is counted in the evaluations."""
+    the siting weight alone ends at J 0.2606 (weight 2.91); the polish takes it to 0.2596
+    (2.95, a step of J short of the shipped 3.488: J steps where a cap binds one month
+    more or less), and the polish is counted in the evaluations."""
     monkeypatch.setattr(calibration, "POLISH_MAXFEV", 60)
     kw = {"maxiter": 1, "popsize": 2, "seed": 3, "fitted": ("alloc_cost_sensitivity",)}
     raw = calibration.fit_global(polish=False, **kw)
     pol = calibration.fit_global(**kw)
-    assert pol["objective"] < raw["objective"] - 0.001
-    assert 2.95 < pol["values"]["alloc_cost_sensitivity"] < 3.2
+    assert pol["objective"] < raw["objective"] - 0.0008
+    assert 2.92 < pol["values"]["alloc_cost_sensitivity"] < 3.6
     assert pol["evaluations"] > raw["evaluations"]
     lo, hi = calibration.BOUNDS["alloc_cost_sensitivity"]
     assert lo <= pol["values"]["alloc_cost_sensitivity"] <= hi

@@ -240,7 +240,7 @@ def test_underground_limit_acts_on_placement_not_on_returning_machines():
     def ug(ds, month):
         return float(ds["hashrate_ehs"].sel(region="CN-UG", time=month).isel(run=0))
 
-    # the returning machines arrive in full either way (19.6 vs 20.6 EH/s in Sep 2021: the
+    # the returning machines arrive in full either way (18.7 vs 19.7 EH/s in Sep 2021: the
     # difference is the new machines the uncapped region also took that month)
     assert 0.9 * ug(off, "2021-09-01") < ug(on, "2021-09-01") <= ug(off, "2021-09-01")
     assert ug(on, "2021-09-01") > 10.0

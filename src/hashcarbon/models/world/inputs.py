@@ -56,11 +56,21 @@ __all__ = [
 ]
 
 _HERE = "hashcarbon.models.world"
-KINDS = ("resource", "policy", "measured_load", "assumption", "site_load", "us_state_load")
+KINDS = (
+    "resource",
+    "policy",
+    "measured_load",
+    "assumption",
+    "site_load",
+    "us_state_load",
+    "dry_load",
+)
 STATUSES = ("stated", "inferred", "assumption")
 #: Cap kinds applied unless the ``use`` mapping says otherwise: every kind but
 #: ``site_load`` (sums of stated sites' loads, an option: ``use_site_load_caps``) and
 #: ``us_state_load`` (the US hosting states, an option: ``use_us_state_load_caps``).
+#: ``dry_load`` (the measured dry-season loads of Sichuan and Yunnan, Apr 2020; on by
+#: default since round 8: ``use_dry_load_caps``) is on unless switched off.
 KINDS_ON_BY_DEFAULT = {"site_load": False, "us_state_load": False}
 #: Kinds whose rows, when applied, replace the region's ``assumption`` rows (New York's
 #: assumed 0.5 GW of Jun 2021 gives way to its sourced loads).

@@ -394,6 +394,7 @@ CAP_SWITCHES = (
     ("policy", "use_policy_caps"),
     ("site_load", "use_site_load_caps"),
     ("us_state_load", "use_us_state_load_caps"),
+    ("dry_load", "use_dry_load_caps"),
 )
 
 
