@@ -332,7 +332,9 @@ def fit_multistart(
     of every start under ``starts`` (the fitted values differ between starts with nearly
     equal J: the 2014-2021 objective does not pin all of them).  Round 8: after a model
     change the seeded starts can all miss the basin of the shipped values (J 0.265-0.273
-    against 0.2555 there, docs/world.md), so the shipped values are always a start."""
+    against 0.2555 there, docs/world.md), so the shipped values are always a start.  The
+    warm start is skipped with ``extra_bounds``: the extra parameters have no shipped value
+    inside their box to start from."""
     starts: dict = {
         s: fit_global(seed=s, maxiter=maxiter, popsize=popsize, **kwargs) for s in seeds
     }
@@ -437,14 +439,7 @@ def profile_bounds(
         j_min_seen, value_at_j_min, low_clipped, high_clipped`` (``*_clipped``: the range
         reached the valid bound).
     """
-    from hashcarbon.models import world
-
-    hist = hist or world.history()
-    scen = load_scenario(scenario)
-    scen = scen.model_copy(
-        update={"scenario": scen.scenario.model_copy(update={"end": "2021-12-01"})}
-    )
-    base = resolve(scen.parameters)
+    hist, scen, base = _fit_setup(hist, scenario, None)
     names = list(names or FITTED)
 
     def js(name: str, values: np.ndarray) -> np.ndarray:
@@ -542,6 +537,34 @@ def fit_purchase_window(
     }
 
 
+#: The seven largest countries of the Cambridge map (the issue-10 share target).
+SEVEN = ("China", "United States", "Kazakhstan", "Russia", "Canada", "Malaysia", "Iran")
+
+
+def _abs_share_errors(se: dict) -> pd.DataFrame:
+    """|model - observed| country shares by month (:func:`share_errors`) [-]."""
+    return (se["model"] - se["observed"]).abs()
+
+
+def _share_mae_7_points(err: pd.DataFrame) -> float:
+    """Mean absolute share error over :data:`SEVEN`, Sep 2019 - Jan 2022 [points]."""
+    return round(100 * float(err[list(SEVEN)].to_numpy().mean()), 2)
+
+
+def _china_share_2025_10(cs: pd.DataFrame) -> float | None:
+    """China's share of the hash rate in Oct 2025 (:func:`country_shares`), None when the
+    run ends before [-]."""
+    t = pd.Timestamp("2025-10-01")
+    return round(float(cs.loc[t, "China"]), 3) if t in cs.index else None
+
+
+def _yearly_energy_emissions(sim: Simulation) -> tuple[pd.Series, pd.Series]:
+    """World energy [TWh] and emissions [Mt CO2e] of run 0, summed by calendar year."""
+    e = pd.Series(sim.energy_twh[:, 0, :].sum(axis=1).astype(float), index=sim.time)
+    m = pd.Series(sim.emissions_mt[:, 0, :].sum(axis=1).astype(float), index=sim.time)
+    return e.groupby(e.index.year).sum(), m.groupby(m.index.year).sum()
+
+
 def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -> dict:
     """Hindcast figures of the task: hash-rate MAPE, share MAE (with caps, without the
     measured-load caps, with the underground share varied), China's share around the ban,
@@ -565,11 +588,7 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         f"{t:%Y-%m}": round(float(cs.loc[t, "China"]), 3)
         for t in pd.date_range("2021-04-01", "2022-01-01", freq="MS")
     }
-    out["china_share_2025_10"] = (
-        round(float(cs.loc["2025-10-01", "China"]), 3)
-        if pd.Timestamp("2025-10-01") in cs.index
-        else None
-    )
+    out["china_share_2025_10"] = _china_share_2025_10(cs)
     # intensity and sustainable share
     e = sim.energy_twh[:, 0, :].sum(axis=1).astype(float)
     m = sim.emissions_mt[:, 0, :].sum(axis=1).astype(float)
@@ -628,10 +647,9 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         f"{t:%Y-%m}": {"model": round(float(mod_h[t]), 1), "observed": round(float(obs_h[t]), 1)}
         for t in pd.to_datetime(["2021-07-01", "2021-08-01"])
     }
-    # geography: seven largest map countries; KZ/US/RU over Jul-Dec 2021
-    seven = ["China", "United States", "Kazakhstan", "Russia", "Canada", "Malaysia", "Iran"]
-    err = (se["model"] - se["observed"]).abs()
-    out["share_mae_7_points"] = round(100 * float(err[seven].to_numpy().mean()), 2)
+    # geography: the seven largest map countries; KZ/US/RU over Jul-Dec 2021
+    err = _abs_share_errors(se)
+    out["share_mae_7_points"] = _share_mae_7_points(err)
     h2 = err.loc["2021-07":"2021-12"]
     out["share_mae_2021_h2_points"] = {
         c: round(100 * float(h2[c].mean()), 2) for c in ("Kazakhstan", "United States", "Russia")
@@ -667,10 +685,9 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         s2 = simulate(hist, scen, params={**p, **over})
         he2 = hashrate_errors(s2, hist)
         se2 = share_errors(s2)
-        err2 = (se2["model"] - se2["observed"]).abs()
         sens[label] = {
             "share_mae_points": round(100 * se2["mae"], 2),
-            "share_mae_7_points": round(100 * float(err2[seven].to_numpy().mean()), 2),
+            "share_mae_7_points": _share_mae_7_points(_abs_share_errors(se2)),
             "hashrate_mape_2016_2021": round(he2["mape_2016_2021"], 4),
             "hashrate_mape_2022_2025": round(he2["mape_2022_2025"], 4),
         }
@@ -679,10 +696,9 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         s5 = simulate(hist, scen, params={**p, "us_miner_price": level})
         he5 = hashrate_errors(s5, hist)
         se5 = share_errors(s5)
-        err5 = (se5["model"] - se5["observed"]).abs()
-        cs5 = country_shares(s5)
+        err5 = _abs_share_errors(se5)
         sens[label] = {
-            "share_mae_7_points": round(100 * float(err5[seven].to_numpy().mean()), 2),
+            "share_mae_7_points": _share_mae_7_points(err5),
             "united_states_2021_h2_points": round(
                 100 * float(err5.loc["2021-07":"2021-12", "United States"].mean()), 2
             ),
@@ -691,11 +707,7 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
             ],
             "hashrate_mape_2016_2021": round(he5["mape_2016_2021"], 4),
             "hashrate_mape_2022_2025": round(he5["mape_2022_2025"], 4),
-            "china_share_2025_10": (
-                round(float(cs5.loc["2025-10-01", "China"]), 3)
-                if pd.Timestamp("2025-10-01") in cs5.index
-                else None
-            ),
+            "china_share_2025_10": _china_share_2025_10(country_shares(s5)),
         }
     # the underground region's hosting build-out limit (steps.underground_limit): off
     # (the uncapped region of rounds 3-7) and at the ends of its stated range
@@ -711,29 +723,18 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         ),
     ):
         s6 = simulate(hist, scen, params={**p, **over})
-        cs6 = country_shares(s6)
-        se6 = share_errors(s6)
-        err6 = (se6["model"] - se6["observed"]).abs()
         sens[label] = {
-            "china_share_2025_10": (
-                round(float(cs6.loc["2025-10-01", "China"]), 3)
-                if pd.Timestamp("2025-10-01") in cs6.index
-                else None
-            ),
-            "share_mae_7_points": round(100 * float(err6[seven].to_numpy().mean()), 2),
+            "china_share_2025_10": _china_share_2025_10(country_shares(s6)),
+            "share_mae_7_points": _share_mae_7_points(_abs_share_errors(share_errors(s6))),
             "hashrate_mape_2022_2025": round(hashrate_errors(s6, hist)["mape_2022_2025"], 4),
         }
     # Sichuan's and Yunnan's measured dry-season loads (round 8) switched off: the
     # unsourced 0.5 / 0.3 GW caps of rounds 3-7, same parameters
     s7 = simulate(hist, scen, params={**p, "use_dry_load_caps": 0})
-    e7 = pd.Series(s7.energy_twh[:, 0, :].sum(axis=1).astype(float), index=s7.time)
-    m7 = pd.Series(s7.emissions_mt[:, 0, :].sum(axis=1).astype(float), index=s7.time)
-    e7y, m7y = e7.groupby(e7.index.year).sum(), m7.groupby(m7.index.year).sum()
-    se7 = share_errors(s7)
-    err7 = (se7["model"] - se7["observed"]).abs()
+    e7y, m7y = _yearly_energy_emissions(s7)
     sens["without_dry_load_caps"] = {
         "intensity_g_per_kwh": {y: round(float(m7y[y] / e7y[y] * 1e3), 1) for y in (2020, 2021)},
-        "share_mae_7_points": round(100 * float(err7[seven].to_numpy().mean()), 2),
+        "share_mae_7_points": _share_mae_7_points(_abs_share_errors(share_errors(s7))),
         "hashrate_mape_2016_2021": round(hashrate_errors(s7, hist)["mape_2016_2021"], 4),
     }
     for u in (0.0, 0.2, 0.35, 0.5):
@@ -755,9 +756,7 @@ def hindcast_report(parameters: dict | None = None, scenario="china-ban-2021") -
         }
     # the hash-weighted vintage fleet (fleet_accounting = 0): same hash rate and shares
     s4 = simulate(hist, scen, params={**p, "fleet_accounting": 0})
-    e4 = pd.Series(s4.energy_twh[:, 0, :].sum(axis=1).astype(float), index=s4.time)
-    m4 = pd.Series(s4.emissions_mt[:, 0, :].sum(axis=1).astype(float), index=s4.time)
-    e4y, m4y = e4.groupby(e4.index.year).sum(), m4.groupby(m4.index.year).sum()
+    e4y, m4y = _yearly_energy_emissions(s4)
     fe4 = fleet_errors(s4)
     sens["vintage_accounting"] = {
         "energy_ratio_to_estimate": {
