@@ -20,7 +20,10 @@ tool uses the current data and ``calibration.fit_global`` / ``fit_multistart`` a
 recorded ones, and each refit takes about a quarter longer (round 6: about 2.5 times as
 long).  docs/world.md, round 7, has the current US-remedy refits.  Since round 8 the
 underground region has a growth limit by default (``use_underground_limit``); add
-``"use_underground_limit": 0`` to a configuration to run it as it was recorded.
+``"use_underground_limit": 0`` to a configuration to run it as it was recorded.  Since
+round 9 the underground re-enters one month after the shutdowns
+(``underground_delay_months`` 1, was 3; :data:`calibration.ROUND5` holds 3) and the map is
+compared through :func:`calibration.map_view`.
 """
 
 from __future__ import annotations

@@ -616,3 +616,24 @@ def test_us_miner_price_rows():
     back = us_miner_price_usd_per_kwh(t, held_back=True)
     assert np.allclose(back[before], p[t.get_loc(pd.Timestamp("2021-01-01"))])
     assert np.allclose(back[~before], p[~before])
+
+
+def test_map_view_hides_china_behind_proxies_where_the_map_shows_zero():
+    from hashcarbon.models.world.calibration import map_view
+
+    k, u, o = (MAP_COUNTRIES.index(c) for c in ("China", "United States", "Other"))
+    s = np.zeros((3, len(MAP_COUNTRIES)))
+    s[:, k], s[:, u], s[:, o] = 0.25, 0.5, 0.25
+    s[2, :] = 0.0
+    s[2, k] = 1.0  # a month with only China running
+    v = map_view(s, np.array([0.0, 0.2, 0.0]))
+    # Jul-Aug 2021: China's hash rate is seen in the other countries, in proportion
+    assert v[0, k] == 0.0
+    assert v[0, u] == pytest.approx(0.5 / 0.75)
+    assert v[0, o] == pytest.approx(0.25 / 0.75)
+    assert v[0].sum() == pytest.approx(1.0)
+    np.testing.assert_array_equal(v[1], s[1])  # the map sees China: shares unchanged
+    assert np.isnan(v[2, u])  # nothing outside China to hide behind
+    # (T, N, C), as objective_from_hash passes it: the same per run
+    v3 = map_view(np.stack([s, s], axis=1), np.array([0.0, 0.2, 0.0]))
+    np.testing.assert_array_equal(v3[:2, 1], v[:2])

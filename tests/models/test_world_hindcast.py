@@ -27,26 +27,27 @@ ROUND5 = calibration.ROUND5
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
     assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (11.5 %)
-    assert m["mape_2016_2021"] <= 0.121  # in sample: 12.0 %
-    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (10.8 %)
+    assert m["mape_2016_2021"] <= 0.112  # in sample: 11.1 %
+    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (12.1 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: not met (63.2 / 79.8 vs 100.2 / 120.5 EH/s: -37 % / -34 %)
-    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.62
-    assert h["2021-08"]["model"] / h["2021-08"]["observed"] >= 0.65
+    # target +-15 %: August met, July not (83.5 / 115.2 vs 100.2 / 120.5 EH/s: -16.7 % /
+    # -4.4 %), since round 9's one-month underground re-entry (round 8: 63.2 / 79.8)
+    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.83
+    assert abs(h["2021-08"]["model"] / h["2021-08"]["observed"] - 1.0) <= 0.15
 
 
 # ---------------------------------------------------------------- carbon
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    # target +3..+17 %: met (+3.3 %, near the edge), since round 8's sourced dry-season
-    # loads of Sichuan and Yunnan (Apr 2020); round 7 had +1.1 % (docs/world.md)
+    # target +3..+17 %: met (+5.0 %), since round 8's sourced dry-season loads of Sichuan
+    # and Yunnan (Apr 2020); round 7 had +1.1 %, round 8 +3.3 % (docs/world.md)
     assert 0.03 <= rise <= 0.17
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 414 > 332
-    # Cambridge ~536 (2021) +-5 %: met (530, -1.1 %); 491 (2020) +-5 %: met (513, +4.4 %)
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 506 > 333
+    # Cambridge ~536 (2021) +-5 %: met (539, +0.5 %); 491 (2020) +-5 %: met (513, +4.5 %)
     assert abs(i[2021] / 536.0 - 1.0) <= 0.05
     assert abs(i[2020] / 491.0 - 1.0) <= 0.05
     s = report["sustainable_share"]
@@ -55,20 +56,19 @@ def test_intensity_rises_after_the_ban(report):
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: met at the edge (44.2 vs 49.1 Mt, -10.0 %; the energy is 11 % low,
-    # July-August)
-    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.10
+    # target +-10 %: met (47.4 vs 49.1 Mt, -3.5 %; round 8: 44.2, -10.0 %)
+    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.04
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 1.02, 0.93, 0.89, 1.04, 0.88, 0.94, 1.05
+    # energy module's basket): 1.03, 0.93, 0.94, 1.06, 0.88, 0.91, 1.05
     for y in range(2019, 2026):
-        assert 0.86 <= r[y] <= 1.07, y
+        assert 0.87 <= r[y] <= 1.07, y
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
     assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.047
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.047
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.051
 
 
 def test_vintage_accounting_is_reported(report):
@@ -81,37 +81,44 @@ def test_vintage_accounting_is_reported(report):
 
 # ---------------------------------------------------------------- geography
 def test_country_shares(report):
-    assert report["share_mae_points"] <= 2.7  # ten map countries: 2.69
-    assert report["share_mae_7_points"] <= 3.08  # target 3: not met (3.07; round 6: 2.92)
+    # the model seen as the map records it (calibration.map_view: Jul-Aug 2021 China
+    # behind foreign proxies, round 9)
+    assert report["share_mae_points"] <= 2.71  # ten map countries: 2.70
+    assert report["share_mae_7_points"] <= 3.11  # target 3: not met (3.10; round 6: 2.92)
     assert report["share_mae_by_country_points"]["Malaysia"] <= 1.3  # round 5: 4.26
-    assert report["share_mae_by_country_points"]["China"] <= 7.7  # round 6: 6.7
+    assert report["share_mae_by_country_points"]["China"] <= 7.8  # round 6: 6.7
     h2 = report["share_mae_2021_h2_points"]
-    assert h2["Kazakhstan"] <= 7.0  # met (5.6)
-    assert h2["United States"] <= 7.0  # met (4.1)
-    assert h2["Russia"] <= 7.5  # target 7: not met (7.49)
+    assert h2["Kazakhstan"] <= 7.0  # met (6.2)
+    assert h2["United States"] <= 7.0  # met (3.5)
+    assert h2["Russia"] <= 7.0  # met narrowly (6.98; round 8: 7.49)
+    # the raw model shares, without the proxies: MAE 7 3.40, KZ / US / RU 6.9 / 6.1 / 4.9
+    raw = report["share_mae_raw"]
+    assert raw["share_mae_7_points"] <= 3.41
+    assert max(raw["share_mae_2021_h2_points"].values()) <= 7.0
 
 
-def test_china_zero_in_summer_2021_and_back_after(report):
+def test_china_underground_in_summer_2021_and_after(report):
     cs = report["china_share"]
-    assert cs["2021-07"] < 0.02
-    assert cs["2021-08"] < 0.02
+    # round 9: the underground returns one month after the June shutdowns; the map shows
+    # 0 % in Jul-Aug 2021 (proxies and VPNs, calibration.map_view) and 22.3 % in Sep
+    assert 0.15 < cs["2021-07"] < 0.30
+    assert 0.15 < cs["2021-09"] < 0.35
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.139) with the underground's
+    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.119) with the underground's
     # hosting build-out limit (round 8; 0.28 without it)
     assert abs(report["china_share_2025_10"] - 0.14) <= 0.05
 
 
 def test_china_2025_is_set_by_the_underground_growth_limit(report):
     """The underground region's growth limit decides China's 2025 share: over its stated
-    range 0.04-0.1/month the Oct-2025 share runs from 0.073 to 0.237, smoothly (the
-    target band 0.09-0.19 holds ~0.045-0.078); uncapped it is 0.283 (docs/world.md,
-    round 8)."""
+    range 0.04-0.1/month the Oct-2025 share runs from 0.064 to 0.229, smoothly; uncapped
+    it is 0.276 (docs/world.md, round 9)."""
     s = report["sensitivity"]
     lo = s["underground_growth_low"]["china_share_2025_10"]
     hi = s["underground_growth_high"]["china_share_2025_10"]
-    assert 0.065 <= lo <= 0.08
-    assert 0.22 <= hi <= 0.25
+    assert 0.055 <= lo <= 0.075
+    assert 0.21 <= hi <= 0.24
     assert lo < report["china_share_2025_10"] < hi
     assert s["without_underground_limit"]["china_share_2025_10"] > 0.27
     # the 2014-2021 figures hardly move: the limit acts from Sep 2021
@@ -122,8 +129,8 @@ def test_china_2025_is_set_by_the_underground_growth_limit(report):
 def test_dry_season_loads_make_2020_cleaner(report):
     """Sichuan's and Yunnan's measured dry-season loads of Apr 2020 (capacity.csv, kind
     dry_load; round 8) move China off Xinjiang and Inner Mongolia coal in the dry season:
-    without them (the unsourced 0.5 / 0.3 GW) 2020 is 532 g/kWh and the rise +1.4 %, with
-    the same parameters (docs/world.md, round 8)."""
+    without them (the unsourced 0.5 / 0.3 GW) 2020 is 531 g/kWh, with the same parameters
+    (docs/world.md, round 9)."""
     w = report["sensitivity"]["without_dry_load_caps"]["intensity_g_per_kwh"]
     i = report["intensity_g_per_kwh"]
     assert w[2020] > i[2020] + 10.0
@@ -143,13 +150,16 @@ def test_caps_matter_and_are_reported(report):
 
 def test_what_july_2021_starts_from(report):
     """July 2021 is low because the hash rate outside China before the ban is low (the
-    diagnosis in docs/world.md): 48.8 EH/s in May 2021 against 90.6 implied by the map."""
+    diagnosis in docs/world.md): 49.5 EH/s in May 2021 against 90.6 implied by the map."""
     o = report["hashrate_outside_china_2021_05"]
-    assert o["model"] >= 48.5  # level reached: 48.8
+    assert o["model"] >= 49.0  # level reached: 49.5
     assert o["model"] < 0.7 * o["map_implied"]  # the gap the docs explain
     h = report["hashrate_2021_07_08"]["2021-07"]["model"]
-    # July is what was outside China plus at most one month of arrivals and deliveries
-    assert h < o["model"] + 25.0
+    outside = h * (1.0 - report["china_share"]["2021-07"])
+    # July outside China is what was there plus at most one month of arrivals and
+    # deliveries; the rest is the underground back after one month (round 9)
+    assert outside < o["model"] + 25.0
+    assert h - outside > 15.0
 
 
 def test_us_miner_price_sensitivity(report):
@@ -195,6 +205,7 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
 # refit of "US state loads + Georgia price from Jul 2021" (tools/world_hosting_table.py
 # round5b: calibration.fit_global, maxiter 30, popsize 10, seed 0; J 0.343)
 STATE_LOADS_GA_REFIT = {
+    "underground_delay_months": 3,  # measured before round 9
     "use_underground_limit": 0,  # measured before round 8
     "use_dry_load_caps": 0,
     "site_within_headroom": 0,
@@ -231,10 +242,10 @@ def test_us_state_loads_not_shipped(report):
 
 def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
-    (3.488 -> 3.4881, below the precision it is shipped with) keeps every figure the
+    (3.394 -> 3.3941, below the precision it is shipped with) keeps every figure the
     issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
     placement by the weights alone fails this)."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.4881})
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.3941})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -248,6 +259,7 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
 # on, its share fitted with the seven behavioural parameters, calibration.fit_multistart,
 # maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
 MALAYSIA_REFIT = {
+    "underground_delay_months": 3,  # measured before round 9
     "use_underground_limit": 0,  # measured before round 8
     "use_dry_load_caps": 0,
     "site_within_headroom": 0,
@@ -311,7 +323,7 @@ def test_warm_start_never_ends_above_the_shipped_values():
     names = list(calibration.FITTED)
     j0 = calibration._objective([base[n] for n in names], names, base, hist, scen)
     assert res["objective"] <= j0
-    assert res["objective"] == pytest.approx(0.2543, abs=5e-4)  # shipped: J 0.2543
+    assert res["objective"] == pytest.approx(0.2436, abs=5e-4)  # shipped: J 0.2436
     for n, v in res["values"].items():
         lo, hi = calibration.BOUNDS[n]
         assert lo <= v <= hi, n
