@@ -344,3 +344,16 @@ def test_global_fit_is_polished_locally(monkeypatch):
     assert pol["evaluations"] > raw["evaluations"]
     lo, hi = calibration.BOUNDS["alloc_cost_sensitivity"]
     assert lo <= pol["values"]["alloc_cost_sensitivity"] <= hi
+
+
+def test_issue_targets_met_by_the_shipped_model(report):
+    """The one definition of the 15 issue-10 targets (calibration.issue_targets): round 9
+    meets 13 (docs/world.md); July 2021 and the 7-country MAE are missed."""
+    t = report["targets"]
+    assert len(t) == 15
+    assert report["targets_met"] == 13
+    assert {k for k, v in t.items() if not v} == {"Jul", "MAE 7"}
+    # the band edges are inclusive, after the report's rounding
+    edge = {**report, "china_share_2025_10": 0.09}
+    assert calibration.issue_targets(edge)["China 2025"]
+    assert not calibration.issue_targets({**edge, "china_share_2025_10": 0.089})["China 2025"]
