@@ -46,15 +46,15 @@ def main(argv: list[str]) -> int:
         return w, access, headroom
 
     def deliver_and_count(st, t, w_new, gw_per_ehs, *a, **k):
-        new, f = deliver(st, t, w_new, gw_per_ehs, *a, **k)
-        placed = f["placed_share"][0] * f["delivered"][0]  # EH/s, run 0
+        new, f, share = deliver(st, t, w_new, gw_per_ehs, *a, **k)
+        placed = share[0] * f["delivered"][0]  # EH/s, run 0
         room = month["headroom_gw"][0] / gw_per_ehs
         year = 2014 + t // 12
         placed_by_year[year] += float(placed.sum())
         for r, v in enumerate(np.maximum(placed - room, 0.0)):
             if v > 0:
                 beyond[year, r] += float(v)
-        return new, f
+        return new, f, share
 
     steps.site, steps.deliver = site_and_keep, deliver_and_count
     try:

@@ -639,7 +639,10 @@ def step_month(st: State, t: int, inp: Inputs):
         P["underground_growth_per_month"],
         P["hosting_floor_gw_per_month"],
     )
-    st, f = steps.deliver(
+    # w_new becomes the month's placement (within the headroom where
+    # site_within_headroom = 1): where the new machines went, and what their running cost
+    # is priced at below
+    st, f, w_new = steps.deliver(
         st,
         t,
         w_new,
@@ -652,9 +655,6 @@ def step_month(st: State, t: int, inp: Inputs):
         # runs without site_within_headroom see no cap (inf headroom: the weights stand)
         headroom_gw=np.where(within[:, None], fill_room, np.inf) if within.any() else None,
     )
-    # the month's placement (within the headroom where site_within_headroom = 1) is
-    # where the new machines went, and what their running cost is priced at below
-    w_new = f.pop("placed_share")
     flows.update(f)
     # 4. seasonal moves inside China's pool
     cap = st.cap

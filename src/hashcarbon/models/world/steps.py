@@ -493,12 +493,16 @@ def deliver(
     delay, unlimited (small scattered sites): slot :math:`t \bmod L_n` of the pipeline,
     :math:`L_n` = ``ug_delay`` (``underground_delay_months``, int or (N,) per run;
     default the pipeline's length).  ``D`` and ``gw_per_ehs`` may be per run (N,).
-    Units: EH/s per month.
+    ``headroom_gw`` ((N, R) [GW], ``inf`` where uncapped; ``site_within_headroom``):
+    the new machines are placed within it (:func:`fill_within_headroom`); None places
+    them by the weights alone.  Units: EH/s per month.
 
     Returns
     -------
     state : State
     flows : dict of (N,) arrays ``relocated_in``, ``delivered``, ``underground_in``
+    placed_share : (N, R) shares of the month's new machines by region (``w_new``, or
+        its filling within ``headroom_gw``)
     """
     A = st.eff_slot.shape[0]
     s = t % A
@@ -513,7 +517,6 @@ def deliver(
     placed = d[:, None] * w_new
     cap[:, :, s] += placed
     flows = {"relocated_in": arr.sum(axis=(1, 2)), "delivered": placed.sum(axis=1)}
-    flows["placed_share"] = w_new
     ug = st.ug_transit
     if ug_index >= 0:
         L = ug.shape[1] if ug_delay is None else ug_delay
@@ -526,7 +529,7 @@ def deliver(
             ug[np.arange(ug.shape[0]), slot, :] = 0.0
         cap[:, ug_index, :] += ug_arr
         flows["underground_in"] = ug_arr.sum(axis=1)
-    return replace(st, cap=cap, transit=transit, ug_transit=ug, backlog=backlog), flows
+    return replace(st, cap=cap, transit=transit, ug_transit=ug, backlog=backlog), flows, w_new
 
 
 # ---------------------------------------------------------------- 4. seasonal moves
