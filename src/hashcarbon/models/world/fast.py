@@ -213,24 +213,22 @@ def _fill_within_headroom(w, amount, headroom, alloc, active):
                 ws += w[r]
         if not (left > 0 and ws > 0):
             break
-        any_over = False
+        # fill the regions whose share exceeds their room; if none does, spread the rest
+        n_full = 0
+        filled = 0.0
         for r in range(R):
             if active[r] and left * w[r] / ws >= headroom[r] - alloc[r]:
-                any_over = True
-        if not any_over:
+                f = headroom[r] - alloc[r]
+                alloc[r] += f
+                filled += f
+                active[r] = False
+                n_full += 1
+        if n_full == 0:
             for r in range(R):
                 if active[r]:
                     alloc[r] += left * w[r] / ws
             left = 0.0
             break
-        filled = 0.0
-        give_ws = ws
-        for r in range(R):
-            if active[r] and left * w[r] / give_ws >= headroom[r] - alloc[r]:
-                f = headroom[r] - alloc[r]
-                alloc[r] += f
-                filled += f
-                active[r] = False
         left -= filled
     if left > 0:
         for r in range(R):
