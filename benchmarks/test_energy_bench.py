@@ -2,8 +2,8 @@
 
 Run: ``python -m pytest benchmarks/test_energy_bench.py --benchmark-only``.  The vectorised
 estimators and the per-day reference loop of ``tests/test_energy_reference.py`` share a
-benchmark group so pytest-benchmark prints them side by side; the ratio of their medians is
-the speed-up reported in ``docs/energy.md``.  The reference at 19 prices takes about a minute
+benchmark group so pytest-benchmark prints them side by side; the speed-up test asserts the
+ratio of their best times (``docs/energy.md`` reports the medians).  The reference at 19 prices takes about a minute
 and runs only with ``HASHCARBON_BENCH_SLOW=1``.
 """
 
@@ -70,18 +70,26 @@ def test_vectorised_one_price(benchmark, history):
 
 @pytest.mark.benchmark(group="speed-up over the per-day loop")
 def test_speedup_over_reference_loop(benchmark, history):
-    """Issue target: the vectorised code is at least 20x the per-day reference loop."""
+    """Issue target: the vectorised code is at least 20x the per-day reference loop.
+
+    The ratio is best against best: the fastest of three reference loops over the fastest
+    vectorised round (``timeit``'s rule: the minimum is the run least disturbed by the rest
+    of the machine).  One reference loop against the vectorised median failed once at 19.0x
+    in CI while the same code measured 31-37x on an idle machine by either statistic."""
     import time
 
     reference = _reference()
-    t0 = time.perf_counter()
-    for m in ("v1", "2023"):
-        reference(*history, method=m)
-    loop_s = time.perf_counter() - t0
+    loops = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for m in ("v1", "2023"):
+            reference(*history, method=m)
+        loops.append(time.perf_counter() - t0)
+    loop_s = min(loops)
     benchmark(_both_methods, history)
     if benchmark.stats is None:
         return
-    ratio = loop_s / benchmark.stats.stats.median
+    ratio = loop_s / benchmark.stats.stats.min
     benchmark.extra_info["reference_loop_s"] = loop_s
     benchmark.extra_info["speedup"] = ratio
     assert ratio >= 20, f"speed-up {ratio:.1f}x is below the 20x target"
