@@ -144,7 +144,7 @@ def _observed_map_cached(token: tuple) -> pd.DataFrame:
 #: Compare the model with the map as the map records it: in the months where the map shows
 #: China at 0 % (Jul and Aug 2021), Chinese hash rate is counted behind foreign proxies
 #: (:func:`map_view`).  ``False`` compares the raw model shares (reported by
-#: :func:`hindcast_report` as ``share_mae_7_points_raw``).
+#: :func:`hindcast_report` under ``share_mae_raw``).
 MAP_PROXIES = True
 
 
