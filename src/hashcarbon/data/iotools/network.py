@@ -171,10 +171,15 @@ def parse_coinmetrics(bodies: list[bytes]) -> pd.DataFrame:
     if "asset" in frame.columns and set(frame["asset"].dropna()) - {"btc"}:
         raise ParseError("coinmetrics: response holds an asset other than btc")
     try:
-        dates = pd.to_datetime(frame["time"], utc=True).dt.tz_localize(None).dt.normalize()
+        # Coin Metrics sends ISO 8601 times; a fixed format parses every row the same way
+        # (no per-element dateutil fallback) and rejects a damaged one
+        dates = pd.to_datetime(frame["time"], utc=True, format="ISO8601")
+        dates = dates.dt.tz_localize(None).dt.normalize()
         values = frame[list(COINMETRICS_METRICS)].apply(pd.to_numeric, errors="raise")
     except (ValueError, TypeError) as err:
-        raise ParseError(f"coinmetrics: non-numeric value ({str(err).splitlines()[0]})") from None
+        raise ParseError(
+            f"coinmetrics: bad time or non-numeric value ({str(err).splitlines()[0]})"
+        ) from None
     out = pd.DataFrame(
         {
             "date": dates,
