@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
         return 2
     configs = ROUNDS[name]
     # "newly met" and "lost" against the model shipped in rounds 3-5
-    base = calibration.hindcast_report(calibration.ROUND5)
+    base = calibration.hindcast_report(calibration.ROUND5, sensitivity=False)
     base_met = {k for k, v in targets(base).items() if v}
     print(
         "| configuration | targets met (of 15) | newly met | lost | hash MAPE 2016-25 / "
@@ -132,12 +132,12 @@ def main(argv: list[str]) -> int:
         fitted = ROUND5_FITTED
         if name != "round6":
             held = {**calibration.ROUND5, **held}
-        r = calibration.hindcast_report(held)
+        r = calibration.hindcast_report(held, sensitivity=False)
         print(row(label + ", shipped parameters", r, base_met), flush=True)
         fit = calibration.fit_global(
             maxiter=30, popsize=10, overrides=held, extra_bounds=extra, fitted=fitted
         )
-        r = calibration.hindcast_report({**held, **fit["values"]})
+        r = calibration.hindcast_report({**held, **fit["values"]}, sensitivity=False)
         print(row(f"{label}, refitted (J {fit['objective']:.3f})", r, base_met), flush=True)
         print(f"<!-- {label}: {fit['values']} -->", flush=True)
     if name == "round6":
@@ -182,7 +182,7 @@ def robustness_rows(base_met: set[str]) -> None:
         fitted = tuple(n for n in ROUND5_FITTED if n not in extra)
         multi = calibration.fit_multistart(overrides=held, extra_bounds=extra, fitted=fitted)
         for seed, fit in multi["starts"].items():
-            r = calibration.hindcast_report({**held, **fit["values"]})
+            r = calibration.hindcast_report({**held, **fit["values"]}, sensitivity=False)
             label = f"{name}, seed {seed} (J {fit['objective']:.3f})"
             if seed == multi["seed"]:
                 label += ", lowest J"
@@ -206,7 +206,7 @@ def robustness_rows(base_met: set[str]) -> None:
                     (f"share + {d:g}", {**best, "malaysia_theft_share": min(share + d, 0.95)})
                 )
         for label, values in moves:
-            r = calibration.hindcast_report({**held, **values})
+            r = calibration.hindcast_report({**held, **values}, sensitivity=False)
             print(row(f"{name}, lowest J, {label}", r, base_met), flush=True)
 
 
