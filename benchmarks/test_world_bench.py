@@ -31,8 +31,26 @@ import pytest
 
 from hashcarbon.models.world import model
 
+#: The peak resident set size of the child's own process [bytes], defined in each child.
+#: Linux: the high-water mark of the process's memory since its execve (``VmHWM`` in
+#: /proc/self/status).  ``ru_maxrss`` is not reset by execve, so a child started by a large
+#: parent (pytest late in the suite) reports the parent's size: CI measured 1,911 MiB for
+#: the 10,000 runs that take ~890 MiB on their own.  macOS: ``ru_maxrss`` (bytes there).
+PEAK = r"""
+import resource, sys
+
+def peak():
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(ln.split()[1]) * 1024 for ln in f if ln.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
 #: Issue 11: per-run ratio, then 10,000 runs in summary mode (fresh interpreter).
-CHILD_10K = r"""
+CHILD_10K = (
+    PEAK
+    + r"""
 import json, os, resource, sys, time
 t0 = time.perf_counter()
 import numba
@@ -40,10 +58,6 @@ from hashcarbon.models import world
 from hashcarbon.models.world import fast, model
 from hashcarbon.models.world.params import resolve
 from hashcarbon.models.world.inputs import region_table
-
-def peak():
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024  # Linux reports KiB
 
 hist = world.history()  # load the tables once, outside the timing
 scen = world.load_scenario("china-ban-2021")
@@ -57,8 +71,13 @@ P = resolve(scen.parameters, n)
 inp, _, _ = model.prepare(hist, scen, n, 1, P, region_table())
 threads = numba.get_num_threads()
 numba.set_num_threads(1)
+# one untimed call of each: the kernel's first full-output call loads that specialisation
+# and touches its output pages (1.9 against 1.1 ms per run measured; first_call_s reports
+# the start-up cost separately)
+model.run_chunk(inp, 0, n)
+fast.run(inp, n, full=True)
 ref, fst = [], []
-for _ in range(3):  # best of three, alternating: the shared VM's speed varies
+for _ in range(5):  # best of five, alternating: the shared VM's speed varies
     t0 = time.perf_counter()
     model.run_chunk(inp, 0, n)  # the reference stepper, one process, the same runs
     ref.append(time.perf_counter() - t0)
@@ -93,15 +112,15 @@ print(json.dumps({
     "load_1min": os.getloadavg()[0],
 }))
 """
+)
 
 #: Issue 10: 1,000 runs with the full Dataset (fresh interpreter).
-CHILD_1K = r"""
+CHILD_1K = (
+    PEAK
+    + r"""
 import json, resource, sys, time
 from hashcarbon.models import world
 
-def peak():
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024
 
 world.history()
 world.run("china-ban-2021", n_runs=1, seed=1)
@@ -115,6 +134,7 @@ print(json.dumps({
     "regions": ds.sizes["region"],
 }))
 """
+)
 
 
 def _child(code: str) -> dict:
@@ -162,8 +182,10 @@ def test_world_fast_path_ratio_and_10000_runs(benchmark):
     assert r["months"] == 264
     assert r["peak_bytes"] < 2 * 2**30
     # issue 11's target, asserted on the ratio of the two engines timed back to back in one
-    # process (best of three each); measured 12.7x at load 1.3, 13.0x at load 1.8, 15.9x at
-    # load 2.0 (docs/world.md, performance): ~20 % left for the shared VM's noise
+    # process (after one untimed call each, best of five); measured 12.7x at load 1.3, 13.0x
+    # at load 1.8, 15.9x at load 2.0 (docs/world.md, performance).  CI measured 9.8x once
+    # with best of three and no untimed call: 1.56 ms per fast run, the first full-output
+    # call among the three
     assert ratio >= 10.0
 
 
