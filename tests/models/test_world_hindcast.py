@@ -368,7 +368,43 @@ def test_robustness_finds_the_one_knife_edge():
     r = calibration.robustness(names=("alloc_cost_sensitivity", "malaysia_theft_share"))
     assert len(r) == 4
     assert (r["objective_change"].abs() < 0.0015).all()
+    assert r["objective_change"].abs().max() < calibration.KNIFE_EDGE_OBJECTIVE  # kept
     lost = dict(zip(zip(r["name"], r["factor"].round(3)), r["lost"], strict=True))
     assert lost[("alloc_cost_sensitivity", 0.999)] == lost[("alloc_cost_sensitivity", 1.001)] == ""
     assert lost[("malaysia_theft_share", 0.999)] == "RU"
     assert lost[("malaysia_theft_share", 1.001)] == ""
+
+
+def test_pick_robust_skips_knife_edges_in_order_of_objective():
+    """fit_multistart's choice (round 10): the lowest J whose 0.1 % moves change J, either
+    way, by less than KNIFE_EDGE_OBJECTIVE; starts above the first that passes are never
+    checked; when every start fails, the lowest J with every failure listed."""
+    starts = {
+        0: {"objective": 0.250, "values": {"a": 1.0}},
+        1: {"objective": 0.240, "values": {"a": 2.0}},  # lowest J, on a cliff's lip
+        "defaults": {"objective": 0.245, "values": {"a": 3.0}},
+        2: {"objective": 0.260, "values": {"a": 4.0}},
+    }
+    change = {1.0: -0.001, 2.0: +0.02, 3.0: -0.0005, 4.0: -0.5}
+    checked = []
+
+    def worst(values):
+        checked.append(values["a"])
+        return ("a x 0.999", change[values["a"]])
+
+    best, rejected = calibration.pick_robust(starts, worst)
+    assert best == "defaults"
+    assert checked == [2.0, 3.0]  # in order of J, stopping at the first that passes
+    assert rejected == {1: {"objective": 0.240, "move": "a x 0.999", "objective_change": 0.02}}
+    # the edge of the rule: a change of exactly KNIFE_EDGE_OBJECTIVE is a knife edge, just
+    # below it is not, in either direction
+    change[3.0] = -calibration.KNIFE_EDGE_OBJECTIVE
+    change[1.0] = calibration.KNIFE_EDGE_OBJECTIVE * 0.99
+    best, rejected = calibration.pick_robust(starts, worst)
+    assert best == 0
+    assert list(rejected) == [1, "defaults"]
+    # every start a knife edge: the lowest J, all four listed
+    change.update({1.0: -0.3, 2.0: 0.3, 3.0: -0.3, 4.0: 0.3})
+    best, rejected = calibration.pick_robust(starts, worst)
+    assert best == 1
+    assert list(rejected) == [1, "defaults", 0, 2]
