@@ -129,6 +129,46 @@ def test_siting_weights_by_hand():
     assert none.sum() == 0.0
 
 
+def test_siting_scale_by_hand_and_continuous_in_headroom():
+    """steps.siting_scale (round 10): the mean cost of the cheapest q x network load of
+    headroom; 0 keeps the least cost; both engines' versions agree (fast._scale)."""
+    from hashcarbon.models.world import fast, steps
+
+    cost = np.array([0.01, 0.02, 0.04])
+    head = np.array([[0.1, 0.5, np.inf]])
+    net = np.array([10.0])
+    acc = np.ones(3)
+
+    def both(h, a, depth, c_ref=0.0):
+        ref = float(steps.siting_scale(cost, h, net, a, c_ref, depth)[0, 0])
+        cmin = float(fast._cmin(cost, h[0], a))
+        order = np.argsort(cost, kind="stable")
+        assert fast._scale(cost, h[0], a, net[0], c_ref, depth, cmin, order) == pytest.approx(
+            ref, rel=1e-12
+        )
+        return ref
+
+    assert both(head, acc, 0.0) == pytest.approx(0.01)  # the least cost (rounds 3-9)
+    # Q = 0.5 GW: 0.1 GW at 0.01 + 0.4 GW at 0.02
+    assert both(head, acc, 0.05) == pytest.approx((0.1 * 0.01 + 0.4 * 0.02) / 0.5)
+    # Q = 1 GW: into the uncapped region
+    assert both(head, acc, 0.1) == pytest.approx(0.1 * 0.01 + 0.5 * 0.02 + 0.4 * 0.04)
+    assert both(head, np.array([0.0, 1.0, 1.0]), 0.05) == pytest.approx(0.02)  # no access
+    assert both(head, acc, 0.05, c_ref=0.03) == 0.03  # a fixed scale wins
+    # all the headroom is less than Q: its mean
+    small = np.array([[0.1, 0.1, 0.0]])
+    assert both(small, acc, 0.1) == pytest.approx(0.015)
+    # continuous as the cheapest region fills, where the least cost jumps 0.01 -> 0.02
+    fills = [both(np.array([[h0, 0.5, np.inf]]), acc, 0.05) for h0 in (1e-3, 1e-6, 1e-10)]
+    assert fills[0] == pytest.approx(0.02 - 1e-3 * 0.01 / 0.5)
+    assert fills[1] == pytest.approx(0.02, abs=1e-7)
+    assert fills[2] == pytest.approx(0.02)
+    assert [both(np.array([[h0, 0.5, np.inf]]), acc, 0.0) for h0 in (1e-6, 1e-10)] == [
+        pytest.approx(0.01),
+        pytest.approx(0.02),
+    ]
+
+
 # ---------------------------------------------------------------- synthetic histories
 def synthetic_history(price0=300.0, growth=0.03, fees=50.0) -> History:
     time = pd.date_range("2013-01-01", "2016-12-01", freq="MS")

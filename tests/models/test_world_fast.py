@@ -239,6 +239,18 @@ def test_fast_equals_reference_with_the_hosting_limit(scenario):
     )
 
 
+@pytest.mark.parametrize("scenario", ["china-ban-2021", "market-access"])
+def test_fast_equals_reference_with_the_continuous_siting_scale(scenario):
+    """siting_scale_depth_share > 0 (round 10): both engines take the logit's scale from
+    the cheapest q x network load of headroom, relocation with the new machines' scale."""
+    kw = {"end": "2026-12", "n_runs": 3, "seed": 3}
+    pars = {"siting_scale_depth_share": np.array([0.02, 0.05, 0.1])}
+    fast = world.run(scenario, engine="fast", parameters=pars, **kw)
+    _assert_same(fast, world.run(scenario, engine="reference", parameters=pars, **kw))
+    base = world.run(scenario, engine="fast", **kw)
+    assert not np.allclose(fast["hashrate_ehs"].values, base["hashrate_ehs"].values)
+
+
 def test_totals_equal_the_regional_sums():
     kw = {"end": "2030-12", "n_runs": 5, "seed": 2}
     full = world.run("china-ban-2021", **kw)

@@ -98,6 +98,7 @@ PER_RUN = (
     "use_underground_limit",
     "underground_growth_per_month",
     "hosting_floor_gw_per_month",
+    "siting_scale_depth_share",
 )
 
 
@@ -172,12 +173,36 @@ def _cmin(c, headroom, access):
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
-def _siting_weights(c, headroom, net_gw, access, beta, c_ref, w, raw):
-    """:func:`hashcarbon.models.world.steps.siting_weights` for one run, into ``w``; the
-    weights before normalisation into ``raw``.  Returns the least cost (:func:`_cmin`)."""
+def _scale(c, headroom, access, net_gw, c_ref, depth, cmin, order):
+    """:func:`hashcarbon.models.world.steps.siting_scale` for one run; ``order``: the
+    regions by cost (stable), ``cmin``: :func:`_cmin` of ``access``."""
+    if c_ref > 0:
+        return c_ref
+    if depth > 0:
+        rem = depth * net_gw
+        tot = 0.0
+        took = 0.0
+        for k in range(order.shape[0]):
+            if rem <= 0:
+                break
+            r = order[k]
+            if access[r] > 0 and headroom[r] > HEADROOM_MIN_GW:
+                x = min(headroom[r], rem)
+                tot += x * c[r]
+                took += x
+                rem -= x
+        if took > 0:
+            return max(tot / took, 1e-6)
+    return max(cmin, 1e-6)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _siting_weights(c, headroom, net_gw, access, beta, scale, w, raw):
+    """:func:`hashcarbon.models.world.steps.siting_weights` for one run with the cost
+    scale ``scale`` (:func:`_scale`), into ``w``; the weights before normalisation into
+    ``raw``.  Returns the least cost (:func:`_cmin`)."""
     R = c.shape[0]
     cmin = _cmin(c, headroom, access)
-    scale = c_ref if c_ref > 0 else max(cmin, 1e-6)
     net = max(net_gw, 1e-3)
     tot = 0.0
     for r in range(R):
@@ -257,6 +282,7 @@ def kernel(
     intensity,
     cost,
     site_cost,
+    cost_order,
     base_cap,
     curt,
     revenue,
@@ -347,6 +373,7 @@ def kernel(
         ug_limit = prm[25, n] > 0.5 and cn_ug >= 0
         ug_growth = prm[26, n]
         ug_floor = prm[27, n]
+        depth = prm[28, n]
         cap = np.zeros((R, A))
         transit = np.zeros((R, A))
         ug = np.zeros((l_max, A))
@@ -519,9 +546,11 @@ def kernel(
                 headroom[r] = max(allowed[r] - inst[r] - trans_gw[r], 0.0)
             if cn_ug >= 0:
                 access[cn_ug] = ug_acc if opened else 0.0
-            cmin_new = _siting_weights(
-                site_cost[t], headroom, net_gw, access, beta, c_ref, w_new, raw
+            cmin_new = _cmin(site_cost[t], headroom, access)
+            scale_new = _scale(
+                site_cost[t], headroom, access, net_gw, c_ref, depth, cmin_new, cost_order[t]
             )
+            _siting_weights(site_cost[t], headroom, net_gw, access, beta, scale_new, w_new, raw)
             # deliveries within the ASIC supply, into this month's slot
             gw_per_ehs = eff_new[t] * pue * 1e-3
             wsum = 0.0
@@ -665,7 +694,8 @@ def kernel(
             if any_rel:
                 for r in range(R):
                     acc_rel[r] = access[r] * (1.0 if not_ug[r] else 0.0)
-                if _cmin(site_cost[t], headroom, acc_rel) == cmin_new:
+                cmin_rel = _cmin(site_cost[t], headroom, acc_rel)
+                if depth <= 0 and cmin_rel == cmin_new:
                     # the same weights as the new machines' where relocation may go (its
                     # access is theirs there): normalised again, no exponentials
                     tot = 0.0
@@ -676,9 +706,10 @@ def kernel(
                     for r in range(R):
                         w_rel[r] = w_rel[r] / tot if tot > 0 else 0.0
                 else:
-                    _siting_weights(
-                        site_cost[t], headroom, net_gw, acc_rel, beta, c_ref, w_rel, raw
-                    )
+                    # depth > 0: the new machines' scale; 0: the least cost of where
+                    # relocation may go (steps.siting_scale)
+                    sc = scale_new if depth > 0 else (c_ref if c_ref > 0 else max(cmin_rel, 1e-6))
+                    _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, sc, w_rel, raw)
                 ws = 0.0
                 for r in range(R):
                     ws += w_rel[r]
@@ -1089,6 +1120,8 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         _c(inp.intensity, float),
         _c(inp.cost, float),
         _c(inp.site_cost, float),
+        # regions by siting cost each month (stable, as steps.siting_scale)
+        _c(np.argsort(inp.site_cost, axis=1, kind="stable"), np.int64),
         _c(base_cap, float),
         _c(curt_gw, float),
         _c(inp.revenue[:, :N], float),

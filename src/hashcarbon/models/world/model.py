@@ -613,7 +613,8 @@ def step_month(st: State, t: int, inp: Inputs):
     else:
         opened = inp.cn_ug >= 0 and t >= L_ug and lv.ug_open[t - L_ug]
         ug_access = P["underground_access"] if opened else 0.0
-    w_new, access, headroom = steps.site(
+    depth = P["siting_scale_depth_share"]
+    w_new, access, headroom, scale_new = steps.site(
         inp.site_cost[t],
         allowed,
         inst_gw,
@@ -624,6 +625,7 @@ def step_month(st: State, t: int, inp: Inputs):
         ug_access,
         P["alloc_cost_sensitivity"],
         P["siting_cost_reference_usd_per_kwh"],
+        depth,
     )
     net_gw = inst_gw.sum(axis=1)
     # 2. arrivals and deliveries within the installation capacity
@@ -687,13 +689,23 @@ def step_month(st: State, t: int, inp: Inputs):
     w_rel = None
     if to_rel.any():
         acc_rel = access * inp.not_ug[None, :]
+        # depth > 0: the new machines' scale (the cheapest sites of the month, the
+        # underground included); depth 0: the least cost of where relocation may go
+        scale_rel = steps.siting_scale(
+            inp.site_cost[t],
+            headroom,
+            net_gw,
+            acc_rel,
+            P["siting_cost_reference_usd_per_kwh"],
+        )
+        scale_rel = np.where(steps.col(depth, 2) > 0, scale_new, scale_rel)
         w_rel = siting_weights(
             inp.site_cost[t],
             headroom,
             net_gw,
             acc_rel,
             P["alloc_cost_sensitivity"],
-            P["siting_cost_reference_usd_per_kwh"],
+            scale=scale_rel,
         )
     transit, ug_transit, f = steps.relocate(
         st.transit,

@@ -50,6 +50,7 @@ __all__ = [
     "seasonal_moves",
     "site",
     "site_caps",
+    "siting_scale",
     "siting_weights",
     "underground_limit",
 ]
@@ -337,10 +338,54 @@ def site_caps(allowed, inst_gw, caps, t):
 
 
 # ---------------------------------------------------------------- 3. site
-def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_ref=0.0):
+def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, depth=0.0):
+    r"""Cost scale :math:`s` of the siting logit [USD/kWh], shape (N, 1).
+
+    - ``c_ref`` > 0 (``siting_cost_reference_usd_per_kwh``): that fixed scale;
+    - else ``depth`` :math:`q` > 0 (``siting_scale_depth_share``): the mean cost of the
+      cheapest :math:`Q = q P` GW of headroom (:math:`P` the network load [GW]), filled in
+      order of cost over the regions that may take machines,
+
+      .. math:: s = \frac{\sum_r c_r x_r}{\sum_r x_r}, \quad
+                x_r = \min\big(h_r, \max(Q - \textstyle\sum_{c_k < c_r} h_k, 0)\big),
+
+      the cost at which the cheapest sites could host a block of the network's size.  It
+      moves continuously as headroom opens or fills: a region with a few MW left
+      weighs by those MW (round 10: with the least cost, 4 MW of Malaysian headroom set the
+      scale of every region's weight, and J stepped by up to 8 % between physically
+      equivalent parameter values, docs/world.md);
+    - else (``depth`` 0, rounds 3-9): the least cost :math:`c_{min}` of the regions that
+      may take machines, which jumps when the cheapest region's headroom opens or fills.
+
+    The same rule for every run; ``c_ref`` and ``depth`` may be (N,) arrays.
+    """
+    c = np.asarray(cost_usd_per_kwh, dtype=float)
+    acc = np.broadcast_to(np.asarray(access, dtype=float), headroom_gw.shape)
+    ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
+    cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
+    cmin = np.where(np.isfinite(cmin), cmin, 1.0)
+    scale = np.maximum(cmin, 1e-6)
+    q = col(depth, 2)
+    if np.any(q > 0):
+        order = np.argsort(c, kind="stable")
+        h = np.where(ok, headroom_gw, 0.0)[:, order]
+        # headroom of the cheaper regions (exclusive sum; inf once an uncapped one is passed)
+        prev = np.concatenate([np.zeros((h.shape[0], 1)), np.cumsum(h, axis=1)[:, :-1]], axis=1)
+        Q = q * np.asarray(network_gw, dtype=float)[:, None]
+        x = np.minimum(h, np.maximum(Q - prev, 0.0))
+        took = x.sum(axis=1, keepdims=True)
+        mean = (x * c[order][None, :]).sum(axis=1, keepdims=True) / np.where(took > 0, took, 1.0)
+        scale = np.where((q > 0) & (took > 0), np.maximum(mean, 1e-6), scale)
+    ref = col(c_ref, 2)
+    return np.where(ref > 0, ref, scale)
+
+
+def siting_weights(
+    cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_ref=0.0, depth=0.0, scale=None
+):
     r"""Share of new or relocated capacity going to each region.
 
-    .. math:: w_r \propto a_r \, e^{-\beta (c_r - c_{min}) / c_{ref}} \,
+    .. math:: w_r \propto a_r \, e^{-\beta (c_r - c_{min}) / s} \,
               \frac{h_r}{h_r + P}
 
     with cost :math:`c_r` [USD/kWh] (electricity + carbon), headroom :math:`h_r` [GW]
@@ -349,11 +394,10 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_re
     :math:`P` [GW] and access :math:`a_r` (0 where policy forbids).  A logit siting rule
     on relative cost with a saturating capacity term; the functional form is an
     assumption (the sources give costs and caps, not siting behaviour), ``beta``
-    (``alloc_cost_sensitivity``) is fitted.  The cost scale :math:`c_{ref}` [USD/kWh] is
-    ``c_ref`` (``siting_cost_reference_usd_per_kwh``) when > 0, a fixed scale that makes
-    the rule a plain logit on cost (:math:`c_{min}` then only cancels); 0 (shipped) takes
-    :math:`c_{ref} = c_{min}`, the least cost of the regions that may take machines, which
-    jumps whenever the cheapest region's headroom opens or fills (docs/world.md, round 6).
+    (``alloc_cost_sensitivity``) is fitted.  :math:`c_{min}` (the least cost of the regions
+    that may take machines) cancels in the normalisation; the cost scale :math:`s`
+    [USD/kWh] is :func:`siting_scale` of ``c_ref`` and ``depth``, or ``scale`` (N, 1) when
+    given (relocation uses the new machines' scale).
 
     Parameters
     ----------
@@ -362,7 +406,9 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_re
     network_gw : (N,) array
     access : (R,) or (N, R) array in [0, 1]
     beta : float or (N,) array
-    c_ref : float or (N,) array [USD/kWh], 0 for the least cost
+    c_ref : float or (N,) array [USD/kWh], 0 for no fixed scale
+    depth : float or (N,) array [-], ``siting_scale_depth_share``
+    scale : (N, 1) array [USD/kWh], optional
 
     Returns
     -------
@@ -373,8 +419,8 @@ def siting_weights(cost_usd_per_kwh, headroom_gw, network_gw, access, beta, c_re
     ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
     cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
     cmin = np.where(np.isfinite(cmin), cmin, 1.0)
-    ref = col(c_ref, 2)
-    scale = np.where(ref > 0, ref, np.maximum(cmin, 1e-6))
+    if scale is None:
+        scale = siting_scale(c, headroom_gw, network_gw, acc, c_ref, depth)
     rel = (c[None, :] - cmin) / scale
     finite = np.where(np.isinf(headroom_gw), 0.0, headroom_gw)
     h = np.where(
@@ -437,7 +483,17 @@ def fill_within_headroom(w, amount_gw, headroom_gw):
 
 
 def site(
-    site_cost_t, allowed, inst_gw, trans_gw, open_r, new_ok, ug_index, ug_access, beta, c_ref=0.0
+    site_cost_t,
+    allowed,
+    inst_gw,
+    trans_gw,
+    open_r,
+    new_ok,
+    ug_index,
+    ug_access,
+    beta,
+    c_ref=0.0,
+    depth=0.0,
 ):
     r"""Siting weights of the month's new machines and where relocated ones may go.
 
@@ -450,6 +506,8 @@ def site(
     -------
     w_new : (N, R) weights of new machines
     access, headroom : (N, R) arrays (reused by relocation in :func:`displace`)
+    scale : (N, 1) cost scale of the logit (:func:`siting_scale`; relocation uses it
+        when ``depth`` > 0)
     """
     access = (allowed > 0).astype(float) * open_r[None, :]
     access = access * new_ok[None, :]
@@ -457,7 +515,9 @@ def site(
         access[:, ug_index] = ug_access
     headroom = np.maximum(allowed - inst_gw - trans_gw, 0.0)
     net_gw = inst_gw.sum(axis=1)
-    return siting_weights(site_cost_t, headroom, net_gw, access, beta, c_ref), access, headroom
+    scale = siting_scale(site_cost_t, headroom, net_gw, access, c_ref, depth)
+    w = siting_weights(site_cost_t, headroom, net_gw, access, beta, scale=scale)
+    return w, access, headroom, scale
 
 
 # ---------------------------------------------------------------- 2. deliver
