@@ -159,6 +159,13 @@ def test_prices_follow_the_table_with_named_fallbacks():
     assert how[0, 3] == "world"
     assert p[0, 3] == pytest.approx(0.05)
     assert how[0, 4] == "entity"  # Riot's power costs only
+    # ... net of its resale credits (round 10; the 2022 row held back), or gross
+    assert p[0, 4] == pytest.approx(0.031)
+    assert p[2, 4] == pytest.approx(0.031)
+    gross = pipeline.region_price_usd_per_kwh(["US-TX"], months, company_cost="gross")
+    assert gross[:, 0] == pytest.approx([0.0445, 0.0445, 0.0445])
+    with pytest.raises(InputError, match="company_cost"):
+        pipeline.region_price_usd_per_kwh(["US-TX"], months, company_cost="cheapest")
     # Sichuan from Apr 2022: the punitive surcharge is added on top of the held price
     base = pipeline.region_price_usd_per_kwh(["CN-SC"], months, include_addons=False)
     assert p[2, 1] == pytest.approx(base[2, 0] + 0.297221)

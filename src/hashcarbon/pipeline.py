@@ -1023,12 +1023,28 @@ def _price_rows(key: str, prices: pd.DataFrame) -> pd.DataFrame:
     return prices[prices["region"] == key]
 
 
+#: Kinds of a company's power cost, in the order the ``entity`` step of
+#: :func:`region_price_usd_per_kwh` prefers them when a company reports several for the
+#: same period (Riot reports both for 2022-2024): the **net** cost first.  Riot's Rockdale
+#: PPA (345 MW fixed price, 2020-2030) resells the power it does not use for ERCOT 4CP and
+#: demand-response credits (regional_inputs.md §1.3, SEC filing
+#: https://www.sec.gov/Archives/edgar/data/1167419/000110465925104466/R16.htm), so the
+#: credits are part of what a kWh costs the miner: 0.031 / 0.021 / 0.034 USD/kWh net
+#: against 0.0445 / 0.0444 / 0.0419 gross (2022 / 2023 / 2024, Riot 8-K).  Through round 9
+#: the table's order picked the gross rows, against this function's own documentation.
+COMPANY_COST_KINDS = {
+    "net": ("miner_net_power_cost", "miner_power_cost", "miner_gross_power_cost"),
+    "gross": ("miner_gross_power_cost", "miner_power_cost", "miner_net_power_cost"),
+}
+
+
 def region_price_usd_per_kwh(
     region_codes: Sequence[str] | None,
     months,
     *,
     include_addons: bool = True,
     return_methods: bool = False,
+    company_cost: str = "net",
 ):
     """Electricity price paid by miners by month and registry region (table ``electricity_prices``).
 
@@ -1040,8 +1056,9 @@ def region_price_usd_per_kwh(
     2. ``held``: months outside every row take the same calendar month of the latest
        year with a row (so wet/dry seasons persist), else the nearest month with a row --
        assumption: a price persists until a source says otherwise;
-    3. ``entity``: regions with only company rows (US-TX: Riot's net power cost) take the
-       mean of those, held as in 2;
+    3. ``entity``: regions with only company rows (US-TX: Riot's power cost) take the
+       mean over the companies of each one's cost of the kind ``company_cost`` prefers
+       (:data:`COMPANY_COST_KINDS`: net of resale credits by default), held as in 2;
     4. ``parent``: regions without rows take their parent's price (US-GA -> US);
     5. ``world``: otherwise CBECI's global 0.05 USD/kWh (``World``, kind ``cbeci_default``).
 
@@ -1057,6 +1074,9 @@ def region_price_usd_per_kwh(
     include_addons : bool, default True
     return_methods : bool, default False
         Also return the (T, R) array of step names.
+    company_cost : {"net", "gross"}, default "net"
+        Which of a company's power costs the ``entity`` step takes where it reports both
+        (:data:`COMPANY_COST_KINDS`); ``"gross"`` is rounds 3-9's choice.
 
     Returns
     -------
@@ -1067,6 +1087,11 @@ def region_price_usd_per_kwh(
     """
     from hashcarbon import data, geography
 
+    if company_cost not in COMPANY_COST_KINDS:
+        raise InputError(
+            f"company_cost: unknown {company_cost!r}; expected one of "
+            f"{', '.join(COMPANY_COST_KINDS)}"
+        )
     codes = _region_codes(region_codes)
     idx = _months_index(months)
     prices = data.electricity_prices()
@@ -1095,12 +1120,15 @@ def region_price_usd_per_kwh(
             p = p["price_usd_per_kwh"].to_numpy()
             label = "row"
         elif len(base):
-            per = [
-                geography.electricity_price(key, grid_months, entity=e, table=prices)[
-                    "price_usd_per_kwh"
-                ].to_numpy()
-                for e in sorted(set(base["entity"]))
-            ]
+            per = []
+            for e in sorted(set(base["entity"])):
+                kinds = set(base.loc[base["entity"] == e, "kind"])
+                kind = next((k for k in COMPANY_COST_KINDS[company_cost] if k in kinds), None)
+                per.append(
+                    geography.electricity_price(
+                        key, grid_months, kind=kind, entity=e, table=prices
+                    )["price_usd_per_kwh"].to_numpy()
+                )
             stack = np.vstack(per)
             with np.errstate(invalid="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)

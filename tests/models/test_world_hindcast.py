@@ -26,49 +26,49 @@ ROUND5 = calibration.ROUND5
 # ---------------------------------------------------------------- hash rate
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
-    assert m["mape_2016_2025"] <= 0.15  # target 15 %: met (11.5 %)
-    assert m["mape_2016_2021"] <= 0.112  # in sample: 11.1 %
-    assert m["mape_2022_2025"] <= 0.15  # out of sample, target 15 %: met (12.1 %)
+    assert m["mape_2016_2025"] <= 0.114  # target 15 %: met (11.35 %; round 9: 11.5 %)
+    assert m["mape_2016_2021"] <= 0.136  # in sample: 13.6 % (round 9: 11.1 %)
+    assert m["mape_2022_2025"] <= 0.081  # out of sample, target 15 %: met (8.0 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: August met, July not (83.5 / 115.2 vs 100.2 / 120.5 EH/s: -16.7 % /
-    # -4.4 %), since round 9's one-month underground re-entry (round 8: 63.2 / 79.8)
-    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.83
-    assert abs(h["2021-08"]["model"] / h["2021-08"]["observed"] - 1.0) <= 0.15
+    # target +-15 %: both met since round 10 (87.2 / 117.1 vs 100.2 / 120.5 EH/s: -13.0 % /
+    # -2.8 %; round 9: 83.5 / 115.2, round 8: 63.2 / 79.8)
+    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.87
+    assert abs(h["2021-08"]["model"] / h["2021-08"]["observed"] - 1.0) <= 0.03
 
 
 # ---------------------------------------------------------------- carbon
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    # target +3..+17 %: met (+5.0 %), since round 8's sourced dry-season loads of Sichuan
-    # and Yunnan (Apr 2020); round 7 had +1.1 %, round 8 +3.3 % (docs/world.md)
-    assert 0.03 <= rise <= 0.17
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 506 > 333
-    # Cambridge ~536 (2021) +-5 %: met (539, +0.5 %); 491 (2020) +-5 %: met (513, +4.5 %)
-    assert abs(i[2021] / 536.0 - 1.0) <= 0.05
-    assert abs(i[2020] / 491.0 - 1.0) <= 0.05
+    # target +3..+17 %: met (+5.4 %; round 9 +5.0 %, round 8 +3.3 %, round 7 +1.1 %)
+    assert 0.053 <= rise <= 0.17
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 494 > 309
+    # Cambridge ~536 (2021) +-5 %: met (515, -4.0 %); 491 (2020) +-5 %: met (488, -0.6 %)
+    assert abs(i[2021] / 536.0 - 1.0) <= 0.041
+    assert abs(i[2020] / 491.0 - 1.0) <= 0.007
     s = report["sustainable_share"]
     assert s[2021] < s[2020] - 0.05
 
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: met (47.4 vs 49.1 Mt, -3.5 %; round 8: 44.2, -10.0 %)
-    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.04
+    # target +-10 %: missed since round 10 (44.0 vs 49.1 Mt, -10.4 %; round 9: 47.4, -3.5 %;
+    # round 8: 44.2, -10.0 %): held at the level reached
+    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.105
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 1.03, 0.93, 0.94, 1.06, 0.88, 0.91, 1.05
+    # energy module's basket): 0.96, 0.91, 0.91, 1.03, 0.94, 0.95, 1.06
     for y in range(2019, 2026):
-        assert 0.87 <= r[y] <= 1.07, y
+        assert 0.90 <= r[y] <= 1.07, y
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
-    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.047
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.051
+    assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.052
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.037
 
 
 def test_vintage_accounting_is_reported(report):
@@ -83,44 +83,44 @@ def test_vintage_accounting_is_reported(report):
 def test_country_shares(report):
     # the model seen as the map records it (calibration.map_view: Jul-Aug 2021 China
     # behind foreign proxies, round 9)
-    assert report["share_mae_points"] <= 2.71  # ten map countries: 2.70
-    assert report["share_mae_7_points"] <= 3.11  # target 3: not met (3.10; round 6: 2.92)
-    assert report["share_mae_by_country_points"]["Malaysia"] <= 1.3  # round 5: 4.26
-    assert report["share_mae_by_country_points"]["China"] <= 7.8  # round 6: 6.7
+    assert report["share_mae_points"] <= 1.95  # ten map countries: 1.94 (round 9: 2.70)
+    assert report["share_mae_7_points"] <= 2.03  # target 3: met (2.02; round 9: 3.10)
+    assert report["share_mae_by_country_points"]["Malaysia"] <= 1.0  # round 5: 4.26
+    assert report["share_mae_by_country_points"]["China"] <= 3.95  # round 9: 7.8
     h2 = report["share_mae_2021_h2_points"]
-    assert h2["Kazakhstan"] <= 7.0  # met (6.2)
-    assert h2["United States"] <= 7.0  # met (3.5)
-    assert h2["Russia"] <= 7.0  # met narrowly (6.98; round 8: 7.49)
-    # the raw model shares, without the proxies: MAE 7 3.40, KZ / US / RU 6.9 / 6.1 / 4.9
+    assert h2["Kazakhstan"] <= 2.2  # met (2.1; round 9: 6.2)
+    assert h2["United States"] <= 1.5  # met (1.4; round 9: 3.5)
+    assert h2["Russia"] <= 5.4  # met (5.39; round 9: 6.98)
+    # the raw model shares, without the proxies: MAE 7 2.20, KZ / US / RU 0.8 / 3.6 / 4.2
     raw = report["share_mae_raw"]
-    assert raw["share_mae_7_points"] <= 3.41
-    assert max(raw["share_mae_2021_h2_points"].values()) <= 7.0
+    assert raw["share_mae_7_points"] <= 2.21
+    assert max(raw["share_mae_2021_h2_points"].values()) <= 4.25
 
 
 def test_china_underground_in_summer_2021_and_after(report):
     cs = report["china_share"]
     # round 9: the underground returns one month after the June shutdowns; the map shows
     # 0 % in Jul-Aug 2021 (proxies and VPNs, calibration.map_view) and 22.3 % in Sep
-    assert 0.15 < cs["2021-07"] < 0.30
+    assert 0.10 < cs["2021-07"] < 0.30  # 0.15 (round 10)
     assert 0.15 < cs["2021-09"] < 0.35
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.119) with the underground's
+    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.118) with the underground's
     # hosting build-out limit (round 8; 0.28 without it)
     assert abs(report["china_share_2025_10"] - 0.14) <= 0.05
 
 
 def test_china_2025_is_set_by_the_underground_growth_limit(report):
     """The underground region's growth limit decides China's 2025 share: over its stated
-    range 0.04-0.1/month the Oct-2025 share runs from 0.064 to 0.229, smoothly; uncapped
-    it is 0.276 (docs/world.md, round 9)."""
+    range 0.04-0.1/month the Oct-2025 share runs from 0.048 to 0.282, smoothly; uncapped
+    it is 0.302 (docs/world.md, round 10)."""
     s = report["sensitivity"]
     lo = s["underground_growth_low"]["china_share_2025_10"]
     hi = s["underground_growth_high"]["china_share_2025_10"]
-    assert 0.055 <= lo <= 0.075
-    assert 0.21 <= hi <= 0.24
+    assert 0.04 <= lo <= 0.06
+    assert 0.26 <= hi <= 0.30
     assert lo < report["china_share_2025_10"] < hi
-    assert s["without_underground_limit"]["china_share_2025_10"] > 0.27
+    assert s["without_underground_limit"]["china_share_2025_10"] > 0.29
     # the 2014-2021 figures hardly move: the limit acts from Sep 2021
     mae7 = s["without_underground_limit"]["share_mae_7_points"]
     assert abs(mae7 - report["share_mae_7_points"]) < 0.05
@@ -129,12 +129,13 @@ def test_china_2025_is_set_by_the_underground_growth_limit(report):
 def test_dry_season_loads_make_2020_cleaner(report):
     """Sichuan's and Yunnan's measured dry-season loads of Apr 2020 (capacity.csv, kind
     dry_load; round 8) move China off Xinjiang and Inner Mongolia coal in the dry season:
-    without them (the unsourced 0.5 / 0.3 GW) 2020 is 531 g/kWh, with the same parameters
-    (docs/world.md, round 9)."""
+    without them (the unsourced 0.5 / 0.3 GW) 2020 is 508 g/kWh against 488, with the
+    same parameters (docs/world.md, round 10; round 9: 531 against 513, which lost the
+    2020 target; since round 10 it is kept without them, +3.4 %)."""
     w = report["sensitivity"]["without_dry_load_caps"]["intensity_g_per_kwh"]
     i = report["intensity_g_per_kwh"]
-    assert w[2020] > i[2020] + 10.0
-    assert w[2020] / 491.0 - 1.0 > 0.05  # the 2020 target is lost without them
+    assert w[2020] > i[2020] + 15.0
+    assert 0.03 < w[2020] / 491.0 - 1.0 < 0.04
 
 
 def test_caps_matter_and_are_reported(report):
@@ -150,16 +151,17 @@ def test_caps_matter_and_are_reported(report):
 
 def test_what_july_2021_starts_from(report):
     """July 2021 is low because the hash rate outside China before the ban is low (the
-    diagnosis in docs/world.md): 49.5 EH/s in May 2021 against 90.6 implied by the map."""
+    diagnosis in docs/world.md): 59.9 EH/s in May 2021 against 90.6 implied by the map
+    (round 9: 49.5)."""
     o = report["hashrate_outside_china_2021_05"]
-    assert o["model"] >= 49.0  # level reached: 49.5
+    assert o["model"] >= 59.5  # level reached: 59.9
     assert o["model"] < 0.7 * o["map_implied"]  # the gap the docs explain
     h = report["hashrate_2021_07_08"]["2021-07"]["model"]
     outside = h * (1.0 - report["china_share"]["2021-07"])
     # July outside China is what was there plus at most one month of arrivals and
     # deliveries; the rest is the underground back after one month (round 9)
     assert outside < o["model"] + 25.0
-    assert h - outside > 15.0
+    assert h - outside > 12.5  # 13.0 EH/s underground in July (round 10)
 
 
 def test_us_miner_price_sensitivity(report):
@@ -205,6 +207,8 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
 # refit of "US state loads + Georgia price from Jul 2021" (tools/world_hosting_table.py
 # round5b: calibration.fit_global, maxiter 30, popsize 10, seed 0; J 0.343)
 STATE_LOADS_GA_REFIT = {
+    "company_gross_power_cost": 1,  # measured before round 10
+    "use_site_load_caps": 0,
     "underground_delay_months": 3,  # measured before round 9
     "use_underground_limit": 0,  # measured before round 8
     "use_dry_load_caps": 0,
@@ -244,8 +248,8 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
     (3.394 -> 3.3941, below the precision it is shipped with) keeps every figure the
     issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
-    placement by the weights alone fails this)."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 3.3941})
+    placement by the weights alone fails this).  Round 10: 17.15 -> 17.1501."""
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 17.1501})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -259,6 +263,8 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
 # on, its share fitted with the seven behavioural parameters, calibration.fit_multistart,
 # maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
 MALAYSIA_REFIT = {
+    "company_gross_power_cost": 1,  # measured before round 10
+    "use_site_load_caps": 0,
     "underground_delay_months": 3,  # measured before round 9
     "use_underground_limit": 0,  # measured before round 8
     "use_dry_load_caps": 0,
@@ -300,7 +306,7 @@ def test_shipped_is_robust_and_the_placement_moves_the_carbon_figures(report):
     when the fitted share moves by 1e-3;
     the round-5 model placed within the headroom loses its carbon targets as the shipped
     model does (459 against 471 g/kWh in 2020, 40.7 against 47.2 Mt in 2021)."""
-    moved = calibration.hindcast_report({"malaysia_theft_share": 0.899})
+    moved = calibration.hindcast_report({"malaysia_theft_share": 0.6711})  # round 10: 0.6721
     assert abs(moved["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.02
     assert (
         abs(moved["hashrate_mape"]["mape_2022_2025"] - report["hashrate_mape"]["mape_2022_2025"])
@@ -323,7 +329,7 @@ def test_warm_start_never_ends_above_the_shipped_values():
     names = list(calibration.FITTED)
     j0 = calibration._objective([base[n] for n in names], names, base, hist, scen)
     assert res["objective"] <= j0
-    assert res["objective"] == pytest.approx(0.2436, abs=5e-4)  # shipped: J 0.2436
+    assert res["objective"] == pytest.approx(0.2267, abs=5e-4)  # shipped: J 0.2270
     for n, v in res["values"].items():
         lo, hi = calibration.BOUNDS[n]
         assert lo <= v <= hi, n
@@ -332,47 +338,70 @@ def test_warm_start_never_ends_above_the_shipped_values():
 def test_global_fit_is_polished_locally(monkeypatch):
     """Each start of the global fit ends with a Nelder-Mead polish (round 7: without it the
     starts stopped 0.1-4 % above the bottom of their basin).  A two-generation search of
-    the siting weight alone ends at J 0.2606 (weight 2.91); the polish takes it to 0.2596
-    (2.95, a step of J short of the shipped 3.488: J steps where a cap binds one month
-    more or less), and the polish is counted in the evaluations."""
+    the siting weight alone ends at J 0.2273 (weight 19.41); the polish takes it to 0.2266
+    (17.14, next to the shipped 17.15), and the polish is counted in the evaluations
+    (round 10)."""
     monkeypatch.setattr(calibration, "POLISH_MAXFEV", 60)
     kw = {"maxiter": 1, "popsize": 2, "seed": 3, "fitted": ("alloc_cost_sensitivity",)}
     raw = calibration.fit_global(polish=False, **kw)
     pol = calibration.fit_global(**kw)
-    assert pol["objective"] < raw["objective"] - 0.0008
-    assert 2.92 < pol["values"]["alloc_cost_sensitivity"] < 3.6
+    assert pol["objective"] < raw["objective"] - 0.0005
+    assert 16.5 < pol["values"]["alloc_cost_sensitivity"] < 18.0
     assert pol["evaluations"] > raw["evaluations"]
     lo, hi = calibration.BOUNDS["alloc_cost_sensitivity"]
     assert lo <= pol["values"]["alloc_cost_sensitivity"] <= hi
 
 
 def test_issue_targets_met_by_the_shipped_model(report):
-    """The one definition of the 15 issue-10 targets (calibration.issue_targets): round 9
-    meets 13 (docs/world.md); July 2021 and the 7-country MAE are missed."""
+    """The one definition of the 15 issue-10 targets (calibration.issue_targets): round 10
+    meets 14 (docs/world.md); 2021 emissions are missed (round 9: 13, July 2021 and the
+    7-country MAE missed)."""
     t = report["targets"]
     assert len(t) == 15
-    assert report["targets_met"] == 13
-    assert {k for k, v in t.items() if not v} == {"Jul", "MAE 7"}
+    assert report["targets_met"] == 14
+    assert {k for k, v in t.items() if not v} == {"emissions 2021"}
     # the band edges are inclusive, after the report's rounding
     edge = {**report, "china_share_2025_10": 0.09}
     assert calibration.issue_targets(edge)["China 2025"]
     assert not calibration.issue_targets({**edge, "china_share_2025_10": 0.089})["China 2025"]
 
 
-def test_robustness_finds_the_one_knife_edge():
-    """calibration.robustness, the knife-edge check of a fit (round 9): every fitted
-    parameter moved by 0.1 % keeps all 13 targets and J within 0.15 %, except one:
-    Malaysia's theft share x 0.999 tips Russia's Jul-Dec 2021 error past 7 points
-    (6.98 -> 7.01; docs/world.md).  Two parameters here; all eight with
-    ``python -m hashcarbon.models.world.calibration --robustness`` (12 s)."""
-    r = calibration.robustness(names=("alloc_cost_sensitivity", "malaysia_theft_share"))
-    assert len(r) == 4
-    assert (r["objective_change"].abs() < 0.0015).all()
-    assert r["objective_change"].abs().max() < calibration.KNIFE_EDGE_OBJECTIVE  # kept
-    lost = dict(zip(zip(r["name"], r["factor"].round(3)), r["lost"], strict=True))
+#: Round 9's shipped configuration (its values and inputs), where robustness found the
+#: one knife edge of that fit
+ROUND9 = {
+    "company_gross_power_cost": 1,
+    "use_site_load_caps": 0,
+    "invest_rate_per_month": 0.3633,
+    "supply_adjust_months": 2.839,
+    "supply_growth_max_per_month": 0.2009,
+    "shortage_growth_max_per_month": 0.05692,
+    "alloc_cost_sensitivity": 3.394,
+    "underground_access": 0.8372,
+    "scrap_idle_per_month": 0.00104,
+    "malaysia_theft_share": 0.9,
+}
+
+
+def test_robustness_finds_round_9s_knife_edge_and_none_in_round_10():
+    """calibration.robustness, the knife-edge check of a fit (round 9): in round 9's fit
+    Malaysia's theft share x 0.999 tipped Russia's Jul-Dec 2021 error past 7 points
+    (6.98 -> 7.01), every other move kept the 13 targets and J within 0.15 %.  The
+    round-10 fit loses no target to any 0.1 % move and J moves by at most 0.18 %
+    (docs/world.md).  Two parameters here; all eight with
+    ``python -m hashcarbon.models.world.calibration --robustness`` (10 s)."""
+    names = ("alloc_cost_sensitivity", "malaysia_theft_share")
+    r9 = calibration.robustness(ROUND9, names=names)
+    assert (r9["objective_change"].abs() < 0.0015).all()
+    lost = dict(zip(zip(r9["name"], r9["factor"].round(3)), r9["lost"], strict=True))
     assert lost[("alloc_cost_sensitivity", 0.999)] == lost[("alloc_cost_sensitivity", 1.001)] == ""
     assert lost[("malaysia_theft_share", 0.999)] == "RU"
     assert lost[("malaysia_theft_share", 1.001)] == ""
+    r = calibration.robustness(names=names)
+    assert len(r) == 4
+    assert (r["objective_change"].abs() < 0.002).all()
+    assert r["objective_change"].abs().max() < calibration.KNIFE_EDGE_OBJECTIVE  # kept
+    assert (r["lost"] == "").all()
+    assert (r["targets_met"] == 14).all()
 
 
 def test_pick_robust_skips_knife_edges_in_order_of_objective():

@@ -81,6 +81,8 @@ FITTED = (
 #: underground region uncapped and Sichuan's and Yunnan's dry-season caps unsourced, as
 #: before round 8.
 ROUND5 = {
+    "company_gross_power_cost": 1,
+    "use_site_load_caps": 0,
     "underground_delay_months": 3,
     "use_underground_limit": 0,
     "use_dry_load_caps": 0,

@@ -212,6 +212,40 @@ def _curtailment_and_price(codes: tuple, first: str, n: int):
     return curt_twh, price
 
 
+def gross_power_cost_delta_usd_per_kwh(time: pd.DatetimeIndex) -> np.ndarray:
+    """Gross minus net company power cost by month and region [USD/kWh], shape (T, R).
+
+    Non-zero only in regions priced from company rows (US-TX: Riot, whose gross cost
+    is 0.0135-0.023 USD/kWh above its net cost of resale credits): what
+    ``company_gross_power_cost = 1`` adds to the pipeline's price (rounds 3-9, where the
+    table's order picked the gross rows; :data:`hashcarbon.pipeline.COMPANY_COST_KINDS`).
+    """
+    codes = region_table().codes
+    first = pd.Timestamp(time[0]).to_period("M").to_timestamp()
+    return _gross_delta_cached(codes, f"{first:%Y-%m-01}", len(time))
+
+
+@functools.cache
+def _gross_delta_cached(codes: tuple, first: str, n: int) -> np.ndarray:
+    from hashcarbon import pipeline
+
+    time = pd.date_range(first, periods=n, freq="MS")
+    wide = pd.date_range(
+        min(time[0], pd.Timestamp("2014-01-01")),
+        max(time[-1], pd.Timestamp("2035-12-01")),
+        freq="MS",
+    )
+    at = wide.get_indexer(time)
+    with np.errstate(invalid="ignore"):
+        net = pipeline.region_price_usd_per_kwh(list(codes), wide, include_addons=False)[at]
+        gross = pipeline.region_price_usd_per_kwh(
+            list(codes), wide, include_addons=False, company_cost="gross"
+        )[at]
+    out = gross - net
+    out.setflags(write=False)
+    return out
+
+
 def grid_paths(time: pd.DatetimeIndex, factor_set: str = "ccaf", projection: str = "hold"):
     """Monthly inputs by region from the project's modules (cached per time axis).
 

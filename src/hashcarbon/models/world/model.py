@@ -74,6 +74,7 @@ from hashcarbon.models.world.inputs import (
     basket_table,
     georgia_miner_price_usd_per_kwh,
     grid_paths,
+    gross_power_cost_delta_usd_per_kwh,
     malaysia_miner_price_usd_per_kwh,
     new_machine_efficiency,
     region_table,
@@ -310,6 +311,12 @@ def prepare(
     price, intensity, sust, curt_twh, cost = region_paths(
         time, lv, grid["factor_set"], grid["projection"]
     )
+    if P.get("company_gross_power_cost", 0) > 0.5:
+        # rounds 3-9: Riot's gross power cost in Texas instead of its cost net of resale
+        # credits (inputs.gross_power_cost_delta_usd_per_kwh)
+        delta = gross_power_cost_delta_usd_per_kwh(time)
+        price = price + delta
+        cost = cost + delta
     if P.get("us_miner_price", 0) > 0.5:
         # US regions without their own price row pay the listed miners' power cost, not
         # the EIA industrial average (inputs.us_miner_price_usd_per_kwh)
