@@ -177,7 +177,7 @@ def _scale(c, headroom, access, net_gw, c_ref, depth, cmin, order):
     """:func:`hashcarbon.models.world.steps.siting_scale` for one run; ``order``: the
     regions by cost (stable), ``cmin``: :func:`_cmin` of ``access``."""
     if c_ref > 0:
-        return c_ref
+        return max(c_ref, 1e-6)
     if depth > 0:
         rem = depth * net_gw
         tot = 0.0
@@ -708,7 +708,7 @@ def kernel(
                 else:
                     # depth > 0: the new machines' scale; 0: the least cost of where
                     # relocation may go (steps.siting_scale)
-                    sc = scale_new if depth > 0 else (c_ref if c_ref > 0 else max(cmin_rel, 1e-6))
+                    sc = scale_new if depth > 0 else max(c_ref if c_ref > 0 else cmin_rel, 1e-6)
                     _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, sc, w_rel, raw)
                 ws = 0.0
                 for r in range(R):

@@ -341,7 +341,8 @@ def site_caps(allowed, inst_gw, caps, t):
 def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, depth=0.0):
     r"""Cost scale :math:`s` of the siting logit [USD/kWh], shape (N, 1).
 
-    - ``c_ref`` > 0 (``siting_cost_reference_usd_per_kwh``): that fixed scale;
+    - ``c_ref`` > 0 (``siting_cost_reference_usd_per_kwh``): that fixed scale (at least
+      1e-6 USD/kWh, as every scale here);
     - else ``depth`` :math:`q` > 0 (``siting_scale_depth_share``): the mean cost of the
       cheapest :math:`Q = q P` GW of headroom (:math:`P` the network load [GW]), filled in
       order of cost over the regions that may take machines,
@@ -352,7 +353,7 @@ def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, d
       the cost at which the cheapest sites could host a block of the network's size.  It
       moves continuously as headroom opens or fills: a region with a few MW left
       weighs by those MW (round 10: with the least cost, 4 MW of Malaysian headroom set the
-      scale of every region's weight, and J stepped by up to 8 % between physically
+      scale of every region's weight, and J stepped by up to 9 % between physically
       equivalent parameter values, docs/world.md);
     - else (``depth`` 0, rounds 3-9): the least cost :math:`c_{min}` of the regions that
       may take machines, which jumps when the cheapest region's headroom opens or fills.
@@ -377,7 +378,8 @@ def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, d
         mean = (x * c[order][None, :]).sum(axis=1, keepdims=True) / np.where(took > 0, took, 1.0)
         scale = np.where((q > 0) & (took > 0), np.maximum(mean, 1e-6), scale)
     ref = col(c_ref, 2)
-    return np.where(ref > 0, ref, scale)
+    # every scale is floored at 1e-6 USD/kWh (a subnormal c_ref would overflow the ratio)
+    return np.where(ref > 0, np.maximum(ref, 1e-6), scale)
 
 
 def siting_weights(
