@@ -41,9 +41,9 @@ def main(argv: list[str]) -> int:
     deliver, site = steps.deliver, steps.site
 
     def site_and_keep(*a, **k):
-        w, access, headroom = site(*a, **k)
-        month["headroom_gw"] = headroom
-        return w, access, headroom
+        out = site(*a, **k)  # weights, access, headroom, scale
+        month["headroom_gw"] = out[2]
+        return out
 
     def deliver_and_count(st, t, w_new, gw_per_ehs, *a, **k):
         new, f, share = deliver(st, t, w_new, gw_per_ehs, *a, **k)

@@ -547,8 +547,9 @@ def kernel(
             if cn_ug >= 0:
                 access[cn_ug] = ug_acc if opened else 0.0
             cmin_new = _cmin(site_cost[t], headroom, access)
+            order = cost_order[t]
             scale_new = _scale(
-                site_cost[t], headroom, access, net_gw, c_ref, depth, cmin_new, cost_order[t]
+                site_cost[t], headroom, access, net_gw, c_ref, depth, cmin_new, order
             )
             _siting_weights(site_cost[t], headroom, net_gw, access, beta, scale_new, w_new, raw)
             # deliveries within the ASIC supply, into this month's slot
@@ -708,7 +709,11 @@ def kernel(
                 else:
                     # depth > 0: the new machines' scale; 0: the least cost of where
                     # relocation may go (steps.siting_scale)
-                    sc = scale_new if depth > 0 else max(c_ref if c_ref > 0 else cmin_rel, 1e-6)
+                    sc = scale_new
+                    if depth <= 0:
+                        sc = _scale(
+                            site_cost[t], headroom, acc_rel, net_gw, c_ref, 0.0, cmin_rel, order
+                        )
                     _siting_weights(site_cost[t], headroom, net_gw, acc_rel, beta, sc, w_rel, raw)
                 ws = 0.0
                 for r in range(R):

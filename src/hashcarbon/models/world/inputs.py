@@ -188,6 +188,17 @@ def _grid_paths_cached(codes: tuple, first: str, n: int, factor_set: str, projec
     return intensity, sust, curt_twh, price
 
 
+def _price_axis(time: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Months on which prices are looked up: ``time`` widened to at least 2014-2035, so
+    that the pipeline's held prices reach back and forth from the table's rows (a short
+    axis before the first row would otherwise get no price to hold)."""
+    return pd.date_range(
+        min(time[0], pd.Timestamp("2014-01-01")),
+        max(time[-1], pd.Timestamp("2035-12-01")),
+        freq="MS",
+    )
+
+
 @functools.cache
 def _curtailment_and_price(codes: tuple, first: str, n: int):
     """Curtailed TWh and electricity price (T, R): the same for every factor set and
@@ -196,13 +207,7 @@ def _curtailment_and_price(codes: tuple, first: str, n: int):
 
     time = pd.date_range(first, periods=n, freq="MS")
     curt_twh = pipeline.region_curtailed_twh(list(codes), time)
-    # prices on an axis that reaches the table's rows (2014-2035 at least), then the months
-    # asked: a short axis before the first row would otherwise get no price to hold
-    wide = pd.date_range(
-        min(time[0], pd.Timestamp("2014-01-01")),
-        max(time[-1], pd.Timestamp("2035-12-01")),
-        freq="MS",
-    )
+    wide = _price_axis(time)
     with np.errstate(invalid="ignore"):
         price = pipeline.region_price_usd_per_kwh(list(codes), wide)[wide.get_indexer(time)]
     if not np.isfinite(price).all() or (price <= 0).any():
@@ -230,11 +235,7 @@ def _gross_delta_cached(codes: tuple, first: str, n: int) -> np.ndarray:
     from hashcarbon import pipeline
 
     time = pd.date_range(first, periods=n, freq="MS")
-    wide = pd.date_range(
-        min(time[0], pd.Timestamp("2014-01-01")),
-        max(time[-1], pd.Timestamp("2035-12-01")),
-        freq="MS",
-    )
+    wide = _price_axis(time)
     at = wide.get_indexer(time)
     with np.errstate(invalid="ignore"):
         net = pipeline.region_price_usd_per_kwh(list(codes), wide, include_addons=False)[at]
