@@ -141,6 +141,12 @@ class _PolicyBase(_Strict):
 class Ban(_PolicyBase):
     """Mining prohibited in ``regions`` from ``start`` (ramped over ``ramp_months``).
 
+    The banned share of the regions' load rises by ``1 / ramp_months`` each calendar
+    month from the month of ``start`` and is 1 from the ``ramp_months``-th; with the world
+    model's ``ban_partial_months`` = 1 (shipped since round 11) the first month counts with
+    the share of its days from ``start`` on (before: ``start`` rounded to the nearest month
+    start).
+
     Displaced capacity leaves each month at rate ``1 / exit_months``; of what leaves,
     ``relocate_share`` is shipped abroad (arriving after the model parameter
     ``relocation_delay_months``), ``underground_share`` re-enters China's underground

@@ -251,6 +251,57 @@ def test_fast_equals_reference_with_the_continuous_siting_scale(scenario):
     assert not np.allclose(fast["hashrate_ehs"].values, base["hashrate_ehs"].values)
 
 
+def test_fast_equals_reference_for_a_ramped_ban_on_uncapped_regions(tmp_path):
+    """ban_partial_months (round 11): a partial ban stops its share of an uncapped
+    region's load in both engines (before round 11 it scaled the cap only, ``inf``, and a
+    ramp did nothing until its last month), and a ban from the 20th bans 11/30 of its
+    first month."""
+    from hashcarbon.scenario import parse_scenario
+
+    scen = parse_scenario(
+        {
+            "scenario": {"name": "ramp", "extends": "no-ban", "end": "2020-12"},
+            "policy": [
+                {
+                    "type": "ban",
+                    "regions": ["CN-XJ", "CN-NM", "US-OT"],
+                    "start": "2019-06-20",
+                    "ramp_months": 4,
+                    "relocate_share": 0.6,
+                    "underground_share": 0.0,
+                }
+            ],
+        },
+        "ramp.toml",
+    )
+    kw = {"end": "2020-12", "n_runs": 3, "seed": 4}
+    regions = ["CN-XJ", "CN-NM", "US-OT"]
+
+    def load(ds):
+        return ds["hashrate_ehs"].sel(region=regions).sum(["region", "run"]).to_series()
+
+    base = load(world.run("no-ban", **kw))
+    share = {}
+    for on in (0, 1):
+        pars = {"ban_partial_months": on}
+        fast = world.run(scen, engine="fast", parameters=pars, **kw)
+        _assert_same(fast, world.run(scen, engine="reference", parameters=pars, **kw))
+        share[on] = (load(fast) / base).loc["2019-05":"2019-10"].round(3)
+    old, new = share[0].to_numpy(), share[1].to_numpy()  # May ... Oct 2019
+    assert old[0] == new[0] == 1.0
+    # rounds 1-10: the start rounds to July and the ramp does nothing until its last
+    # month (October)
+    assert (old[1:4] > 0.95).all()
+    assert old[5] == 0.0
+    # round 11: 11/30 x 1/4 of June banned, then 2/4, 3/4 of the load before the ban (a
+    # linear ramp, not 1/4 of what is left: policies.ban_share_of_load), all by September
+    # (measured 0.885, 0.579, 0.309 of the unbanned run)
+    assert 0.85 < new[1] < 0.95
+    assert 0.45 < new[2] < 0.65
+    assert 0.2 < new[3] < 0.4
+    assert new[4] == new[5] == 0.0
+
+
 def test_totals_equal_the_regional_sums():
     kw = {"end": "2030-12", "n_runs": 5, "seed": 2}
     full = world.run("china-ban-2021", **kw)

@@ -26,28 +26,28 @@ ROUND5 = calibration.ROUND5
 # ---------------------------------------------------------------- hash rate
 def test_hashrate_mape(report):
     m = report["hashrate_mape"]
-    assert m["mape_2016_2025"] <= 0.114  # target 15 %: met (11.35 %; round 9: 11.5 %)
-    assert m["mape_2016_2021"] <= 0.136  # in sample: 13.6 % (round 9: 11.1 %)
-    assert m["mape_2022_2025"] <= 0.081  # out of sample, target 15 %: met (8.0 %)
+    assert m["mape_2016_2025"] <= 0.114  # target 15 %: met (11.37 %; round 10: 11.35 %)
+    assert m["mape_2016_2021"] <= 0.135  # in sample: 13.4 % (round 10: 13.6 %)
+    assert m["mape_2022_2025"] <= 0.084  # out of sample, target 15 %: met (8.3 %)
 
 
 def test_hashrate_july_august_2021(report):
     h = report["hashrate_2021_07_08"]
-    # target +-15 %: both met since round 10 (87.2 / 117.1 vs 100.2 / 120.5 EH/s: -13.0 % /
-    # -2.8 %; round 9: 83.5 / 115.2, round 8: 63.2 / 79.8)
-    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.87
-    assert abs(h["2021-08"]["model"] / h["2021-08"]["observed"] - 1.0) <= 0.03
+    # target +-15 %: both met since round 10 (round 11: 91.9 / 118.5 vs 100.2 / 120.5 EH/s:
+    # -8.3 % / -1.7 %; round 10: 87.2 / 117.1, round 9: 83.5 / 115.2, round 8: 63.2 / 79.8)
+    assert h["2021-07"]["model"] / h["2021-07"]["observed"] >= 0.917
+    assert abs(h["2021-08"]["model"] / h["2021-08"]["observed"] - 1.0) <= 0.018
 
 
 # ---------------------------------------------------------------- carbon
 def test_intensity_rises_after_the_ban(report):
     i = report["intensity_g_per_kwh"]
     rise = i[2021] / i[2020] - 1.0
-    # target +3..+17 %: met (+5.4 %; round 9 +5.0 %, round 8 +3.3 %, round 7 +1.1 %)
-    assert 0.053 <= rise <= 0.17
-    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 494 > 309
-    # Cambridge ~536 (2021) +-5 %: met (515, -4.0 %); 491 (2020) +-5 %: met (488, -0.6 %)
-    assert abs(i[2021] / 536.0 - 1.0) <= 0.041
+    # target +3..+17 %: met (+7.0 %; round 10 +5.4 %, round 9 +5.0 %, round 8 +3.3 %)
+    assert 0.069 <= rise <= 0.17
+    assert report["intensity_2021_08"] > report["intensity_2020_08"]  # met: 493 > 309
+    # Cambridge ~536 (2021) +-5 %: met (522, -2.6 %); 491 (2020) +-5 %: met (488, -0.6 %)
+    assert abs(i[2021] / 536.0 - 1.0) <= 0.027
     assert abs(i[2020] / 491.0 - 1.0) <= 0.007
     s = report["sustainable_share"]
     assert s[2021] < s[2020] - 0.05
@@ -55,20 +55,21 @@ def test_intensity_rises_after_the_ban(report):
 
 def test_emissions_2021_against_the_estimate(report):
     est = report["estimate_emissions_2021_mt"]["cbeci-2023"]
-    # target +-10 %: missed since round 10 (44.0 vs 49.1 Mt, -10.4 %; round 9: 47.4, -3.5 %;
-    # round 8: 44.2, -10.0 %): held at the level reached
-    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.105
+    # target +-10 %: met again in round 11 (45.1 vs 49.1 Mt, -8.1 %; round 10: 44.0, -10.4 %,
+    # missed; round 9: 47.4, -3.5 %; round 8: 44.2, -10.0 %)
+    assert abs(report["emissions_mt"][2021] / est - 1.0) <= 0.082
 
 
 def test_energy_against_the_estimate(report):
     r = report["energy_ratio_to_estimate"]
     # target +-15 % each year 2019-2025: met every year (fleet_accounting = 1, the
-    # energy module's basket): 0.96, 0.91, 0.91, 1.03, 0.94, 0.95, 1.06
+    # energy module's basket): 0.96, 0.91, 0.92, 1.02, 0.94, 0.95, 1.07
     for y in range(2019, 2026):
         assert 0.90 <= r[y] <= 1.07, y
+    assert r[2021] >= 0.92  # round 11 (round 10: 0.91)
     # the fleet follows the energy module's (mean |ln| error), in and out of sample
     assert report["fleet_mean_abs_log_error"]["2016_2021"] <= 0.052
-    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.037
+    assert report["fleet_mean_abs_log_error"]["2022_2025"] <= 0.038
 
 
 def test_vintage_accounting_is_reported(report):
@@ -83,37 +84,37 @@ def test_vintage_accounting_is_reported(report):
 def test_country_shares(report):
     # the model seen as the map records it (calibration.map_view: Jul-Aug 2021 China
     # behind foreign proxies, round 9)
-    assert report["share_mae_points"] <= 1.95  # ten map countries: 1.94 (round 9: 2.70)
-    assert report["share_mae_7_points"] <= 2.03  # target 3: met (2.02; round 9: 3.10)
+    assert report["share_mae_points"] <= 1.96  # ten map countries: 1.95 (round 9: 2.70)
+    assert report["share_mae_7_points"] <= 2.06  # target 3: met (2.05; round 10: 2.02)
     assert report["share_mae_by_country_points"]["Malaysia"] <= 1.0  # round 5: 4.26
-    assert report["share_mae_by_country_points"]["China"] <= 3.95  # round 9: 7.8
+    assert report["share_mae_by_country_points"]["China"] <= 4.1  # 4.07 (round 9: 7.8)
     h2 = report["share_mae_2021_h2_points"]
     assert h2["Kazakhstan"] <= 2.2  # met (2.1; round 9: 6.2)
-    assert h2["United States"] <= 1.5  # met (1.4; round 9: 3.5)
-    assert h2["Russia"] <= 5.4  # met (5.39; round 9: 6.98)
-    # the raw model shares, without the proxies: MAE 7 2.20, KZ / US / RU 0.8 / 3.6 / 4.2
+    assert h2["United States"] <= 3.3  # met (3.29; round 10: 1.4, round 9: 3.5)
+    assert h2["Russia"] <= 5.0  # met (4.91; round 10: 5.39)
+    # the raw model shares, without the proxies: MAE 7 2.17, KZ / US / RU 0.9 / 3.6 / 3.9
     raw = report["share_mae_raw"]
-    assert raw["share_mae_7_points"] <= 2.21
-    assert max(raw["share_mae_2021_h2_points"].values()) <= 4.25
+    assert raw["share_mae_7_points"] <= 2.18
+    assert max(raw["share_mae_2021_h2_points"].values()) <= 3.9
 
 
 def test_china_underground_in_summer_2021_and_after(report):
     cs = report["china_share"]
     # round 9: the underground returns one month after the June shutdowns; the map shows
     # 0 % in Jul-Aug 2021 (proxies and VPNs, calibration.map_view) and 22.3 % in Sep
-    assert 0.10 < cs["2021-07"] < 0.30  # 0.15 (round 10)
+    assert 0.10 < cs["2021-07"] < 0.30  # 0.139 (round 11; round 10: 0.15)
     assert 0.15 < cs["2021-09"] < 0.35
     assert 0.10 < cs["2021-10"] < 0.30
     assert 0.10 < cs["2022-01"] < 0.30
-    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.118) with the underground's
-    # hosting build-out limit (round 8; 0.28 without it)
+    # ~0.14 +-5 points (Hashrate Index, Oct 2025): met (0.114; round 10: 0.118) with the
+    # underground's hosting build-out limit (round 8; 0.33 without it)
     assert abs(report["china_share_2025_10"] - 0.14) <= 0.05
 
 
 def test_china_2025_is_set_by_the_underground_growth_limit(report):
     """The underground region's growth limit decides China's 2025 share: over its stated
-    range 0.04-0.1/month the Oct-2025 share runs from 0.048 to 0.282, smoothly; uncapped
-    it is 0.302 (docs/world.md, round 10)."""
+    range 0.04-0.1/month the Oct-2025 share runs from 0.047 to 0.297, smoothly; uncapped
+    it is 0.329 (docs/world.md, round 11)."""
     s = report["sensitivity"]
     lo = s["underground_growth_low"]["china_share_2025_10"]
     hi = s["underground_growth_high"]["china_share_2025_10"]
@@ -130,8 +131,8 @@ def test_dry_season_loads_make_2020_cleaner(report):
     """Sichuan's and Yunnan's measured dry-season loads of Apr 2020 (capacity.csv, kind
     dry_load; round 8) move China off Xinjiang and Inner Mongolia coal in the dry season:
     without them (the unsourced 0.5 / 0.3 GW) 2020 is 508 g/kWh against 488, with the
-    same parameters (docs/world.md, round 10; round 9: 531 against 513, which lost the
-    2020 target; since round 10 it is kept without them, +3.4 %)."""
+    same parameters (docs/world.md, round 11: 507 against 488; round 9: 531 against 513,
+    which lost the 2020 target; since round 10 it is kept without them, +3.3 %)."""
     w = report["sensitivity"]["without_dry_load_caps"]["intensity_g_per_kwh"]
     i = report["intensity_g_per_kwh"]
     assert w[2020] > i[2020] + 15.0
@@ -151,17 +152,17 @@ def test_caps_matter_and_are_reported(report):
 
 def test_what_july_2021_starts_from(report):
     """July 2021 is low because the hash rate outside China before the ban is low (the
-    diagnosis in docs/world.md): 59.9 EH/s in May 2021 against 90.6 implied by the map
-    (round 9: 49.5)."""
+    diagnosis in docs/world.md): 60.2 EH/s in May 2021 against 90.6 implied by the map
+    (round 10: 59.9, round 9: 49.5)."""
     o = report["hashrate_outside_china_2021_05"]
-    assert o["model"] >= 59.5  # level reached: 59.9
+    assert o["model"] >= 60.0  # level reached: 60.2
     assert o["model"] < 0.7 * o["map_implied"]  # the gap the docs explain
     h = report["hashrate_2021_07_08"]["2021-07"]["model"]
     outside = h * (1.0 - report["china_share"]["2021-07"])
     # July outside China is what was there plus at most one month of arrivals and
     # deliveries; the rest is the underground back after one month (round 9)
     assert outside < o["model"] + 25.0
-    assert h - outside > 12.5  # 13.0 EH/s underground in July (round 10)
+    assert h - outside > 12.5  # 12.8 EH/s underground in July (round 11; round 10: 13.0)
 
 
 def test_us_miner_price_sensitivity(report):
@@ -207,6 +208,7 @@ def test_options_not_shipped_lose_met_targets(report, option, lost):
 # refit of "US state loads + Georgia price from Jul 2021" (tools/world_hosting_table.py
 # round5b: calibration.fit_global, maxiter 30, popsize 10, seed 0; J 0.343)
 STATE_LOADS_GA_REFIT = {
+    "ban_partial_months": 0,  # measured before round 11
     "company_gross_power_cost": 1,  # measured before round 10
     "use_site_load_caps": 0,
     "underground_delay_months": 3,  # measured before round 9
@@ -248,8 +250,8 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
     (3.394 -> 3.3941, below the precision it is shipped with) keeps every figure the
     issue-10 targets look at (docs/world.md, round 6: the stolen-power refit with the
-    placement by the weights alone fails this).  Round 10: 17.15 -> 17.1501."""
-    r = calibration.hindcast_report({"alloc_cost_sensitivity": 17.1501})
+    placement by the weights alone fails this).  Round 11: 18.04 -> 18.0401."""
+    r = calibration.hindcast_report({"alloc_cost_sensitivity": 18.0401})
     for k in ("mape_2016_2025", "mape_2022_2025"):
         assert abs(r["hashrate_mape"][k] - report["hashrate_mape"][k]) <= 0.005, k
     assert abs(r["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.05
@@ -263,6 +265,7 @@ def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
 # on, its share fitted with the seven behavioural parameters, calibration.fit_multistart,
 # maxiter 30, popsize 10, seeds 0-3; seed 1, J 0.266 against the shipped 0.314)
 MALAYSIA_REFIT = {
+    "ban_partial_months": 0,  # measured before round 11
     "company_gross_power_cost": 1,  # measured before round 10
     "use_site_load_caps": 0,
     "underground_delay_months": 3,  # measured before round 9
@@ -306,11 +309,13 @@ def test_shipped_is_robust_and_the_placement_moves_the_carbon_figures(report):
     when the fitted share moves by 1e-3;
     the round-5 model placed within the headroom loses its carbon targets as the shipped
     model does (459 against 471 g/kWh in 2020, 40.7 against 47.2 Mt in 2021)."""
-    moved = calibration.hindcast_report({"malaysia_theft_share": 0.6711})  # round 10: 0.6721
-    assert abs(moved["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.02
+    # round 11: 0.6724 -> 0.6714 moves the 7-country MAE 2.05 -> 2.03 and the out-of-sample
+    # MAPE 8.31 -> 8.08 %
+    moved = calibration.hindcast_report({"malaysia_theft_share": 0.6714})
+    assert abs(moved["share_mae_7_points"] - report["share_mae_7_points"]) <= 0.025
     assert (
         abs(moved["hashrate_mape"]["mape_2022_2025"] - report["hashrate_mape"]["mape_2022_2025"])
-        <= 0.002
+        <= 0.003
     )
     r5 = calibration.hindcast_report(ROUND5)
     s = calibration.hindcast_report({**ROUND5, "site_within_headroom": 1})
@@ -329,7 +334,7 @@ def test_warm_start_never_ends_above_the_shipped_values():
     names = list(calibration.FITTED)
     j0 = calibration._objective([base[n] for n in names], names, base, hist, scen)
     assert res["objective"] <= j0
-    assert res["objective"] == pytest.approx(0.2267, abs=5e-4)  # shipped: J 0.2270
+    assert res["objective"] == pytest.approx(0.2252, abs=5e-4)  # shipped: J 0.2257
     for n, v in res["values"].items():
         lo, hi = calibration.BOUNDS[n]
         assert lo <= v <= hi, n
@@ -338,37 +343,70 @@ def test_warm_start_never_ends_above_the_shipped_values():
 def test_global_fit_is_polished_locally(monkeypatch):
     """Each start of the global fit ends with a Nelder-Mead polish (round 7: without it the
     starts stopped 0.1-4 % above the bottom of their basin).  A two-generation search of
-    the siting weight alone ends at J 0.2273 (weight 19.41); the polish takes it to 0.2266
-    (17.14, next to the shipped 17.15), and the polish is counted in the evaluations
-    (round 10)."""
+    the siting weight alone ends at J 0.2257 (weight 19.41); the polish takes it to 0.2252
+    (18.04, the shipped value), and the polish is counted in the evaluations (round 11)."""
     monkeypatch.setattr(calibration, "POLISH_MAXFEV", 60)
     kw = {"maxiter": 1, "popsize": 2, "seed": 3, "fitted": ("alloc_cost_sensitivity",)}
     raw = calibration.fit_global(polish=False, **kw)
     pol = calibration.fit_global(**kw)
     assert pol["objective"] < raw["objective"] - 0.0005
-    assert 16.5 < pol["values"]["alloc_cost_sensitivity"] < 18.0
+    assert 17.5 < pol["values"]["alloc_cost_sensitivity"] < 18.5
     assert pol["evaluations"] > raw["evaluations"]
     lo, hi = calibration.BOUNDS["alloc_cost_sensitivity"]
     assert lo <= pol["values"]["alloc_cost_sensitivity"] <= hi
 
 
 def test_issue_targets_met_by_the_shipped_model(report):
-    """The one definition of the 15 issue-10 targets (calibration.issue_targets): round 10
-    meets 14 (docs/world.md); 2021 emissions are missed (round 9: 13, July 2021 and the
-    7-country MAE missed)."""
+    """The one definition of the 15 issue-10 targets (calibration.issue_targets): round 11
+    meets all 15 (docs/world.md; round 10: 14, 2021 emissions missed; round 9: 13, July
+    2021 and the 7-country MAE missed)."""
     t = report["targets"]
     assert len(t) == 15
-    assert report["targets_met"] == 14
-    assert {k for k, v in t.items() if not v} == {"emissions 2021"}
+    assert report["targets_met"] == 15
+    assert all(t.values())
     # the band edges are inclusive, after the report's rounding
     edge = {**report, "china_share_2025_10": 0.09}
     assert calibration.issue_targets(edge)["China 2025"]
     assert not calibration.issue_targets({**edge, "china_share_2025_10": 0.089})["China 2025"]
 
 
+#: Round 10's shipped configuration (its values; bans rounded to the nearest month start)
+ROUND10 = {
+    "ban_partial_months": 0,
+    "invest_rate_per_month": 0.1804,
+    "supply_adjust_months": 5.333,
+    "supply_growth_max_per_month": 0.25,
+    "shortage_growth_max_per_month": 0.0317,
+    "alloc_cost_sensitivity": 17.15,
+    "underground_access": 0.6486,
+    "scrap_idle_per_month": 0.0323,
+    "malaysia_theft_share": 0.6721,
+}
+
+
+def test_round_10_is_reproduced_and_the_ban_months_move_2021(report):
+    """Round 11 changed how a mid-month ban enters the months (``ban_partial_months``):
+    with round 10's rule and values the hindcast is round 10's (14 targets, 2021
+    emissions 44.0 Mt, July 87.2 EH/s); with the new rule and round 10's values June 2021
+    keeps 27 % of Xinjiang's load and Sichuan loses 43 % of its own, 2021 emits 45.1 Mt
+    and July has 91.9 EH/s (docs/world.md, round 11)."""
+    r10 = calibration.hindcast_report(ROUND10, sensitivity=False)
+    assert r10["targets_met"] == 14
+    assert not r10["targets"]["emissions 2021"]
+    assert r10["emissions_mt"][2021] == pytest.approx(44.0, abs=0.05)
+    assert r10["hashrate_2021_07_08"]["2021-07"]["model"] == pytest.approx(87.2, abs=0.05)
+    new_rule = calibration.hindcast_report({**ROUND10, "ban_partial_months": 1}, sensitivity=False)
+    assert new_rule["emissions_mt"][2021] >= 45.0  # 45.1
+    # the displaced machines leave over June and July, and the underground's return
+    # one month later finds more of them in July
+    assert new_rule["hashrate_2021_07_08"]["2021-07"]["model"] >= 91.5  # 91.9
+    assert report["emissions_mt"][2021] > r10["emissions_mt"][2021] + 1.0
+
+
 #: Round 9's shipped configuration (its values and inputs), where robustness found the
 #: one knife edge of that fit
 ROUND9 = {
+    "ban_partial_months": 0,
     "company_gross_power_cost": 1,
     "use_site_load_caps": 0,
     "invest_rate_per_month": 0.3633,
@@ -382,11 +420,11 @@ ROUND9 = {
 }
 
 
-def test_robustness_finds_round_9s_knife_edge_and_none_in_round_10():
+def test_robustness_finds_round_9s_knife_edge_and_none_in_round_11():
     """calibration.robustness, the knife-edge check of a fit (round 9): in round 9's fit
     Malaysia's theft share x 0.999 tipped Russia's Jul-Dec 2021 error past 7 points
     (6.98 -> 7.01), every other move kept the 13 targets and J within 0.15 %.  The
-    round-10 fit loses no target to any 0.1 % move and J moves by at most 0.18 %
+    round-11 fit loses no target to any 0.1 % move and J moves by at most 0.24 %
     (docs/world.md).  Two parameters here; all eight with
     ``python -m hashcarbon.models.world.calibration --robustness`` (10 s)."""
     names = ("alloc_cost_sensitivity", "malaysia_theft_share")
@@ -398,10 +436,10 @@ def test_robustness_finds_round_9s_knife_edge_and_none_in_round_10():
     assert lost[("malaysia_theft_share", 1.001)] == ""
     r = calibration.robustness(names=names)
     assert len(r) == 4
-    assert (r["objective_change"].abs() < 0.002).all()
+    assert (r["objective_change"].abs() < 0.0025).all()  # at most 0.24 % (round 11)
     assert r["objective_change"].abs().max() < calibration.KNIFE_EDGE_OBJECTIVE  # kept
     assert (r["lost"] == "").all()
-    assert (r["targets_met"] == 14).all()
+    assert (r["targets_met"] == 15).all()
 
 
 def test_pick_robust_skips_knife_edges_in_order_of_objective():

@@ -516,3 +516,54 @@ def test_within_headroom_keeps_regions_under_their_caps():
     assert max(jumps[1].values()) < 3.5
     assert jumps[1]["RU"] < 1.0
     assert jumps[1]["MY"] < 0.5
+
+
+# ---------------------------------------------------------------- mid-month bans
+def _ban_levers(start, ramp, partial):
+    from hashcarbon.models.world.inputs import region_table
+    from hashcarbon.scenario import parse_scenario
+
+    scen = parse_scenario(
+        {
+            "scenario": {"name": "t", "end": "2021-12"},
+            "policy": [{"type": "ban", "regions": ["CN-XJ"], "start": start, "ramp_months": ramp}],
+        },
+        "test.toml",
+    )
+    time = pd.date_range("2021-01-01", "2021-12-01", freq="MS")
+    rt = region_table()
+    lv = policies.compile_policies(scen, time, rt, ban_partial_months=partial)
+    return pd.Series(lv.ban_frac[:, rt.codes.index("CN-XJ")], index=time)
+
+
+def test_first_month_day_share_by_hand():
+    assert policies.first_month_day_share("2021-06-01") == 1.0
+    assert policies.first_month_day_share("2021-06-09") == pytest.approx(22 / 30)
+    assert policies.first_month_day_share("2021-06-18") == pytest.approx(13 / 30)
+    assert policies.first_month_day_share("2021-03-09") == pytest.approx(23 / 31)
+    assert policies.first_month_day_share("2020-02-29") == pytest.approx(1 / 29)
+
+
+@pytest.mark.parametrize(
+    ("start", "ramp", "rounded", "partial"),
+    [
+        # Xinjiang, 9 Jun 2021: rounded, the whole of June is banned; by days, 22/30 of it
+        ("2021-06-09", 1, {"2021-05": 0, "2021-06": 1, "2021-07": 1}, {"2021-06": 22 / 30}),
+        # Sichuan, 18 Jun 2021: rounded, none of June; by days, 13/30 of it
+        ("2021-06-18", 1, {"2021-06": 0, "2021-07": 1}, {"2021-06": 13 / 30, "2021-07": 1}),
+        # Inner Mongolia, 9 Mar 2021 over two months: full exit in April either way
+        ("2021-03-09", 2, {"2021-03": 0.5, "2021-04": 1}, {"2021-03": 0.5 * 23 / 31}),
+        # a ban from the 1st is the same under both rules
+        ("2021-06-01", 1, {"2021-05": 0, "2021-06": 1}, {"2021-05": 0, "2021-06": 1}),
+    ],
+)
+def test_mid_month_ban_rules(start, ramp, rounded, partial):
+    r, p = _ban_levers(start, ramp, False), _ban_levers(start, ramp, True)
+    for month, v in rounded.items():
+        assert r[month].iloc[0] == pytest.approx(v), month
+    for month, v in partial.items():
+        assert p[month].iloc[0] == pytest.approx(v), month
+    # the two rules differ in the start month only
+    assert (r.loc["2021-08":] == p.loc["2021-08":]).all()
+    assert (p <= 1.0).all()
+    assert (p.diff().dropna() >= 0).all()

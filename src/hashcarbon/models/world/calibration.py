@@ -82,6 +82,7 @@ FITTED = (
 #: underground region uncapped and Sichuan's and Yunnan's dry-season caps unsourced, as
 #: before round 8.
 ROUND5 = {
+    "ban_partial_months": 0,
     "company_gross_power_cost": 1,
     "use_site_load_caps": 0,
     "underground_delay_months": 3,
@@ -1088,7 +1089,13 @@ def main(argv: list[str]) -> int:  # pragma: no cover - manual tool
         )
     elif "--fit" in argv:
         res = fit_multistart()
-        res.pop("starts")
+        starts = res.pop("starts")
+        # every start's J and values: how well the 2014-2021 objective pins them
+        table = pd.DataFrame(
+            {s: {"J": f["objective"], **f["values"]} for s, f in starts.items()}
+        ).T.sort_values("J")
+        with pd.option_context("display.width", 250, "display.max_columns", 30):
+            print(table.to_string(float_format=lambda v: f"{v:.5g}"))
         print(json.dumps(res, indent=1))
         rep = hindcast_report(res["values"])
     elif "--robustness" in argv:

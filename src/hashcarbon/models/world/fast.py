@@ -293,6 +293,7 @@ def kernel(
     not_ug,
     cn_ug,
     ban,
+    ban_of_load,
     exit_rate,
     reloc_share,
     reloc_kind,
@@ -524,7 +525,10 @@ def kernel(
                 if mode[t, r] == 2:
                     e = sust_share[t, r] * inst[r]
                 ex_gw[r] = e
-                keep = pol * (1.0 - b) if b < 1.0 else 0.0
+                ref = pol
+                if ban_of_load and b > 0.0:  # the banned share of the region's load
+                    ref = min(pol, inst[r])
+                keep = ref * (1.0 - b) if b < 1.0 else 0.0
                 allowed_pre[r] = keep + b * min(pol, e * (1.0 + leak[t, r]))
                 if host_mask[cv, r]:  # hosting build-out limit (steps.hosting_limit)
                     ld = inst[r] + trans_gw[r]
@@ -1137,6 +1141,7 @@ def run(inp, n_runs: int, full: bool = True, regional_hash_months: int = 0):
         _c(inp.not_ug, np.bool_),
         int(inp.cn_ug),
         _c(lv.ban_frac, float),
+        bool(lv.ban_of_load),
         _c(lv.exit_rate, float),
         _c(lv.reloc_share, float),
         _c(lv.reloc_kind, np.int8),

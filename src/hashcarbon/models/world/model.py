@@ -307,6 +307,7 @@ def prepare(
         rt,
         site_relocate_share=_first(P["site_relocate_share"]),
         market_access_relocate_share=_first(P["market_access_relocate_share"]),
+        ban_partial_months=_first(P["ban_partial_months"]) > 0.5,
     )
     price, intensity, sust, curt_twh, cost = region_paths(
         time, lv, grid["factor_set"], grid["projection"]
@@ -596,6 +597,7 @@ def step_month(st: State, t: int, inp: Inputs):
         curt_gw_t,
         lv.exempt_leak[t],
         inp.sust_share[t],
+        lv.ban_of_load,
     )
     if inp.host_mask is not None and inp.host_mask.any():
         host = inp.host_mask

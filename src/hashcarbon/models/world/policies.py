@@ -3,7 +3,10 @@
 Each policy is a time-dependent lever on a set of regions (``"all"`` for every
 region).  A policy is active in the months from the month containing ``start`` (the
 next month when ``start`` falls after the 15th) until the month before ``end``; with
-``months`` it is active only in those calendar months.  Precedence for displaced
+``months`` it is active only in those calendar months.  With ``ban_partial_months``
+a ban is active from the month containing its ``start`` whatever the day, and its
+first month's banned fraction is scaled by the share of that month's days from
+``start`` on (the month's mean of a ban that starts on that day).  Precedence for displaced
 capacity: ban > site cap / market access > cap policy > the regional cap table.
 """
 
@@ -51,12 +54,15 @@ class Levers:
     tariff_usd_per_kwh: np.ndarray
     site_caps: list  # [(coal_mask (R,), group_mask (R,), share, active (T,))]
     ug_open: np.ndarray  # (T,) bool
+    # a partial ban stops that share of the region's load, not of its cap only
+    # (steps.allowed_power; parameter ban_partial_months)
+    ban_of_load: bool = False
 
 
-def _active(time: pd.DatetimeIndex, pol) -> np.ndarray:
+def _active(time: pd.DatetimeIndex, pol, exact_start: bool = False) -> np.ndarray:
     start = pd.Timestamp(pol.start)
     first = start.to_period("M").to_timestamp()
-    if start.day > 15:
+    if start.day > 15 and not exact_start:
         first = first + pd.offsets.MonthBegin(1)
     on = time >= first
     if pol.end is not None:
@@ -68,6 +74,40 @@ def _active(time: pd.DatetimeIndex, pol) -> np.ndarray:
     if pol.months:
         on &= np.isin(time.month, pol.months)
     return np.asarray(on)
+
+
+def first_month_day_share(start) -> float:
+    r"""Share of the days of ``start``'s month on or after ``start`` [-].
+
+    .. math:: f = (D - d + 1) / D
+
+    with :math:`d` the day of ``start`` and :math:`D` the days of its month: the mean
+    over that month of a lever that switches on at ``start`` (1 for the 1st).
+    """
+    s = pd.Timestamp(start)
+    days = s.days_in_month
+    return (days - s.day + 1) / days
+
+
+def ban_share_of_load(ban_frac: np.ndarray) -> np.ndarray:
+    r"""Banned share of the load at the start of each month [-], (T, R).
+
+    .. math:: b'_t = 1 - \frac{1 - b_t}{1 - b_{t-1}}\quad (b_t \ge b_{t-1},\ b_{t-1} < 1),
+              \qquad b'_t = b_t \text{ otherwise}
+
+    :math:`b_t` is the share of the load before the ban that is banned by month
+    :math:`t` (the ramp).  With ``ban_partial_months`` a month's share applies to the load
+    still there (:func:`steps.allowed_power`), so a ramp of :math:`r` months leaves
+    :math:`1 - k/r` of the load after :math:`k` months, not :math:`\prod (1 - j/r)`
+    (displaced machines leave within the month at ``exit_months`` = 1; machines that wait
+    longer are counted in the load and get their share again).
+    """
+    b = np.asarray(ban_frac, dtype=float)
+    prev = np.vstack([np.zeros((1, b.shape[1])), b[:-1]])
+    rising = (b >= prev) & (prev < 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cond = 1.0 - (1.0 - b) / (1.0 - prev)
+    return np.where(rising, np.clip(cond, 0.0, 1.0), b)
 
 
 def _mask(rt: RegionTable, regions: list[str]) -> np.ndarray:
@@ -82,13 +122,18 @@ def compile_policies(
     rt: RegionTable,
     site_relocate_share: float = 0.8,
     market_access_relocate_share: float = 0.7,
+    ban_partial_months: bool = False,
 ) -> Levers:
     """Turn the scenario's ``policy`` list into :class:`Levers` on the model's time axis.
 
     ``site_relocate_share`` and ``market_access_relocate_share`` are the shares of
     capacity displaced by site regulation / an efficiency standard that is shipped abroad
     (the rest is scrapped); the model passes the rows of ``parameters.csv`` of the same
-    names (the keyword defaults equal them).
+    names (the keyword defaults equal them).  ``ban_partial_months`` (parameter of
+    the same name): a ban's first month is the month of its ``start`` and its banned
+    fraction there is :func:`first_month_day_share` x the ramp's first step, instead of
+    rounding ``start`` to the nearest month start (rounds 1-10: a ban of 9 June emptied
+    the whole of June, one of 18 June none of it).
     """
     T, R = len(time), len(rt.codes)
     lv = Levers(
@@ -107,11 +152,13 @@ def compile_policies(
         tariff_usd_per_kwh=np.zeros((T, R)),
         site_caps=[],
         ug_open=np.zeros(T, dtype=bool),
+        ban_of_load=bool(ban_partial_months),
     )
     cn_ug = rt.codes.index("CN-UG") if "CN-UG" in rt.codes else None
     site_or_ma = np.zeros((T, R), dtype=bool)
     for pol in scen.policy:
-        on = _active(time, pol)
+        partial = bool(ban_partial_months) and isinstance(pol, Ban)
+        on = _active(time, pol, exact_start=partial)
         m = _mask(rt, pol.regions)
         if cn_ug is not None:
             m_nonug = m.copy()
@@ -123,6 +170,8 @@ def compile_policies(
             # ramp: fraction banned rises linearly over ramp_months from the first month
             k = np.cumsum(on) * on  # 1, 2, ... in active months
             frac = np.minimum(k / pol.ramp_months, 1.0)
+            if partial:
+                frac = np.where(k == 1, frac * first_month_day_share(pol.start), frac)
             lv.ban_frac = np.where(sel, np.maximum(lv.ban_frac, frac[:, None]), lv.ban_frac)
             lv.exit_rate = np.where(sel, 1.0 / pol.exit_months, lv.exit_rate)
             is_cn = np.array([c == "China" for c in rt.country])
@@ -173,4 +222,6 @@ def compile_policies(
     lv.reloc_share = np.where(no_ban, share, lv.reloc_share)
     kind = np.where(np.isfinite(lv.min_eff_max_j_per_th), 2, 1).astype(np.int8)
     lv.reloc_kind = np.where(no_ban, kind, 0).astype(np.int8)
+    if ban_partial_months:
+        lv.ban_frac = ban_share_of_load(lv.ban_frac)
     return lv

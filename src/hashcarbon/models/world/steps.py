@@ -190,7 +190,9 @@ def retire(st: State, t: int, eff_new_t: float, retire_frac: np.ndarray | None =
 
 
 # ---------------------------------------------------------------- power allowed by policy
-def allowed_power(inst_gw, base_cap_t, policy_cap_t, ban_t, mode_t, curt_gw_t, leak_t, sust_share):
+def allowed_power(
+    inst_gw, base_cap_t, policy_cap_t, ban_t, mode_t, curt_gw_t, leak_t, sust_share, of_load=False
+):
     r"""Power each region may draw before site caps [GW], shape (N, R).
 
     .. math:: \bar P_{nr} = C_r (1 - b_r) + b_r \min\big(C_r,\; X_{nr} (1 + \ell_r)\big)
@@ -210,8 +212,11 @@ def allowed_power(inst_gw, base_cap_t, policy_cap_t, ban_t, mode_t, curt_gw_t, l
     ex_gw = np.where(mode_t[None, :] == 1, curt, 0.0) * np.ones((N, 1))
     ex_gw = np.where((mode_t == 2)[None, :], sust_share[None, :] * inst_gw, ex_gw)
     ex_allow = ex_gw * (1.0 + leak_t)[None, :]
+    ref = pol_cap
+    if of_load:
+        ref = np.where(b[None, :] > 0.0, np.minimum(pol_cap, inst_gw), pol_cap)
     with np.errstate(invalid="ignore"):
-        keep = np.where(b[None, :] < 1.0, pol_cap * (1.0 - b[None, :]), 0.0)  # inf stays inf
+        keep = np.where(b[None, :] < 1.0, ref * (1.0 - b[None, :]), 0.0)  # inf stays inf
     return keep + b[None, :] * np.minimum(pol_cap, ex_allow), ex_gw
 
 
