@@ -300,3 +300,19 @@ def test_estimate_accounting_survey_is_labelled(capsys):
     assert code == 2
     assert err.count("\n") == 1
     assert "by" in err
+
+
+def test_report_bad_out_is_one_line_without_a_cjk_font(capsys, tmp_path, monkeypatch):
+    """A bad --out is rejected before the missing-font warning of a Chinese report, so the
+    user sees one line (the CLI fuzz campaign found two on a machine without CJK fonts)."""
+    from hashcarbon.report import figures
+
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    target = tmp_path / "out.csv"
+    target.write_text("x")
+    code, _out, err = run(capsys, "report", "--out", str(target), "--lang", "zh")
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: --out:")
+    assert target.read_text() == "x"

@@ -26,6 +26,7 @@ def report(
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
 ) -> None:
     """Self-contained HTML report (figures embedded; PNGs and claims.json beside it)."""
+    from hashcarbon._io import check_output
     from hashcarbon.report.build import (
         LANG_CHOICES,
         build_report,
@@ -36,6 +37,9 @@ def report(
     check_choice("--lang", lang, LANG_CHOICES)
     check_options(lang, runs, seed, flow_year)
     check_joint_runs(joint_runs)
+    # a bad --out is one line, before the font warning (build_report checks it again and
+    # sweeps stale temporary files)
+    check_output(out, "--out", kind="dir")
     if lang in ("zh", "both"):
         from hashcarbon.report import figures
 

@@ -6,7 +6,9 @@ next month when ``start`` falls after the 15th) until the month before ``end``; 
 ``months`` it is active only in those calendar months.  With ``ban_partial_months``
 a ban is active from the month containing its ``start`` whatever the day, and its
 first month's banned fraction is scaled by the share of that month's days from
-``start`` on (the month's mean of a ban that starts on that day).  Precedence for displaced
+``start`` on (the month's mean of a ban that starts on that day), and ``Levers.ban_frac``
+is then the share of the load at the start of each month that the month bans
+(:func:`ban_share_of_load`).  Precedence for displaced
 capacity: ban > site cap / market access > cap policy > the regional cap table.
 """
 
@@ -36,6 +38,8 @@ __all__ = ["Levers", "compile_policies"]
 class Levers:
     """Monthly policy arrays, shape (T, R) unless stated."""
 
+    # share banned by each month of the load before the ban; with ban_of_load the share
+    # of the load at the start of the month (ban_share_of_load)
     ban_frac: np.ndarray
     exit_rate: np.ndarray  # [1/month] for ban / site / market-access displacement; nan = none
     reloc_share: np.ndarray
