@@ -246,6 +246,34 @@ def test_us_state_loads_not_shipped(report):
     assert f["hashrate_mape"]["mape_2022_2025"] <= 0.136
 
 
+# refit of the sourced US state loads with the round-11 ban rule (calibration.fit_multistart
+# with overrides {"use_us_state_load_caps": 1}; seed 7 of nine starts, J 0.2413)
+STATE_LOADS_REFIT_R11 = {
+    "use_us_state_load_caps": 1,
+    "invest_rate_per_month": 0.16666,
+    "supply_adjust_months": 5.3333,
+    "supply_growth_max_per_month": 0.25,
+    "shortage_growth_max_per_month": 0.055295,
+    "alloc_cost_sensitivity": 6.4268,
+    "underground_access": 1.0,
+    "scrap_idle_per_month": 0.034636,
+    "malaysia_theft_share": 0.9,
+}
+
+
+def test_us_state_loads_refitted_in_round_11_lose_russia(report):
+    """docs/world.md, round 11: New York's sourced 0.2-0.3 GW instead of the assumed 0.5,
+    with Georgia and Kentucky capped, refitted: J 7 % higher than the shipped fit, 14
+    targets (Russia lost, 7.04 points), the fit at the edges of Malaysia's theft share and
+    the underground access.  The level reached is held; not shipped."""
+    r = calibration.hindcast_report(STATE_LOADS_REFIT_R11, sensitivity=False)
+    assert r["targets_met"] == 14
+    assert {k for k, v in r["targets"].items() if not v} == {"RU"}
+    assert r["share_mae_2021_h2_points"]["Russia"] > 7.0
+    assert r["intensity_g_per_kwh"][2020] > report["intensity_g_per_kwh"][2020] + 5.0
+    assert r["emissions_mt"][2021] >= 44.5  # 44.9
+
+
 def test_shipped_hindcast_survives_a_tiny_parameter_change(report):
     """The shipped hindcast is not a knife edge: moving the fitted siting weight by 1e-4
     (3.394 -> 3.3941, below the precision it is shipped with) keeps every figure the
