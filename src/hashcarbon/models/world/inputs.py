@@ -225,9 +225,7 @@ def gross_power_cost_delta_usd_per_kwh(time: pd.DatetimeIndex) -> np.ndarray:
     ``company_gross_power_cost = 1`` adds to the pipeline's price (rounds 3-9, where the
     table's order picked the gross rows; :data:`hashcarbon.pipeline.COMPANY_COST_KINDS`).
     """
-    codes = region_table().codes
-    first = pd.Timestamp(time[0]).to_period("M").to_timestamp()
-    return _gross_delta_cached(codes, f"{first:%Y-%m-01}", len(time))
+    return _gross_delta_cached(region_table().codes, f"{time[0]:%Y-%m-01}", len(time))
 
 
 @functools.cache

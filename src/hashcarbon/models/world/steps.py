@@ -343,6 +343,15 @@ def site_caps(allowed, inst_gw, caps, t):
 
 
 # ---------------------------------------------------------------- 3. site
+def _open_least_cost(c, headroom_gw, access):
+    """Regions that may take machines (access > 0 and more than :data:`HEADROOM_MIN_GW`
+    of headroom), (N, R) bool, and their least cost :math:`c_{min}` [USD/kWh], (N, 1)
+    (1 where none is open); ``fast._cmin`` is the kernel's twin."""
+    ok = (access > 0) & (headroom_gw > HEADROOM_MIN_GW)
+    cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
+    return ok, np.where(np.isfinite(cmin), cmin, 1.0)
+
+
 def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, depth=0.0):
     r"""Cost scale :math:`s` of the siting logit [USD/kWh], shape (N, 1).
 
@@ -367,9 +376,7 @@ def siting_scale(cost_usd_per_kwh, headroom_gw, network_gw, access, c_ref=0.0, d
     """
     c = np.asarray(cost_usd_per_kwh, dtype=float)
     acc = np.broadcast_to(np.asarray(access, dtype=float), headroom_gw.shape)
-    ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
-    cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
-    cmin = np.where(np.isfinite(cmin), cmin, 1.0)
+    ok, cmin = _open_least_cost(c, headroom_gw, acc)
     scale = np.maximum(cmin, 1e-6)
     q = col(depth, 2)
     if np.any(q > 0):
@@ -423,9 +430,7 @@ def siting_weights(
     """
     c = np.asarray(cost_usd_per_kwh, dtype=float)
     acc = np.broadcast_to(np.asarray(access, dtype=float), headroom_gw.shape)
-    ok = (acc > 0) & (headroom_gw > HEADROOM_MIN_GW)
-    cmin = np.min(np.where(ok, c[None, :], np.inf), axis=1, keepdims=True)
-    cmin = np.where(np.isfinite(cmin), cmin, 1.0)
+    ok, cmin = _open_least_cost(c, headroom_gw, acc)
     if scale is None:
         scale = siting_scale(c, headroom_gw, network_gw, acc, c_ref, depth)
     rel = (c[None, :] - cmin) / scale
